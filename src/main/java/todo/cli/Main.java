@@ -1,0 +1,42 @@
+package todo.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code todo}: the command line. Bad flags print one line and exit 2; see each
+ * subcommand for the rest.
+ */
+@Command(
+    name = "todo",
+    description = "A distributed, fault-tolerant to-do service.",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.class,
+    subcommands = {StartCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, a) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("todo: " + e.getMessage() + " (see: todo " + commandPath(e.getCommandLine()) + "--help)");
+      return CommandLine.ExitCode.USAGE;
+    });
+    return cli.execute(args);
+  }
+
+  private static String commandPath(CommandLine cmd) {
+    String path = cmd.getCommandSpec().qualifiedName(" ");
+    return path.equals("todo") ? "" : path.substring("todo ".length()) + " ";
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,50 @@
+package todo.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import todo.TodoSystem;
+import todo.db.StoreException;
+import todo.node.BadSettings;
+import todo.node.NodeSettings;
+
+/**
+ * {@code todo start}: run a node until it is stopped (Ctrl-C or SIGTERM leave gracefully).
+ * With no flags: node {@code node1@<short host name>}, HTTP on 5454, data in ./persist/node1/.
+ */
+@Command(name = "start", description = "Start a node and serve the to-do API until stopped.")
+final class StartCommand implements Callable<Integer> {
+
+  @Option(names = "--sname", paramLabel = "NAME", description = "Node name on this host: NAME@<short host name> (default node1).")
+  String sname;
+
+  @Option(names = "--name", paramLabel = "NAME@HOST", description = "Full node name.")
+  String name;
+
+  @Option(names = "--cookie", paramLabel = "C", description = "The cluster's shared secret (used once nodes connect).")
+  String cookie;
+
+  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one).")
+  Integer httpPort;
+
+  @Option(names = "--db-folder", paramLabel = "DIR", description = "Data folder (env TODO_DB_FOLDER, default ./persist).")
+  Path dbFolder;
+
+  @Override
+  public Integer call() throws Exception {
+    TodoSystem node;
+    try {
+      NodeSettings settings = NodeSettings.resolve(new NodeSettings.Flags(sname, name, httpPort, dbFolder), System.getenv());
+      node = TodoSystem.start(settings);
+    } catch (BadSettings e) {
+      System.err.println("todo: " + e.getMessage());
+      return 2;
+    } catch (StoreException e) {
+      System.err.println("todo: " + e.getMessage());
+      return 1;
+    }
+    node.whenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+}

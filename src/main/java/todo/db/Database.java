@@ -1,0 +1,142 @@
+package todo.db;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import todo.list.Change;
+import todo.list.TodoList;
+
+/**
+ * The book's {@code Todo.Database}: {@link #store} a change, {@link #storeLocal} it on this
+ * node only, {@link #get} a list from this node's own copy.
+ *
+ * <p>Writes queue up for one writer that commits whatever has gathered in one
+ * transaction (group commit), so many lists writing at once share a commit. A change is
+ * acknowledged only once its transaction has committed. All SQLite work runs on the
+ * {@code todo.db-dispatcher} threads, never on Pekko's default dispatcher.
+ */
+public final class Database {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private record Write(Change change, CompletableFuture<Done> done) {}
+
+  private final String node;
+  private final SqliteStore store;
+  private final Executor blocking;
+  private final BoundedSourceQueue<Write> writes;
+
+  private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch) {
+    this.node = node;
+    this.store = store;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    var queueAndDone =
+        Source.<Write>queue(queueSize)
+            .batch(maxBatch, first -> new ArrayList<>(List.of(first)), (batch, w) -> {
+              batch.add(w);
+              return batch;
+            })
+            .mapAsync(1, batch -> CompletableFuture.runAsync(() -> commit(batch), blocking))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(system);
+    this.writes = queueAndDone.first();
+    CompletionStage<Done> drained = queueAndDone.second();
+    CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+          writes.complete();
+          return drained.thenApplyAsync(d -> {
+            store.close();
+            return d;
+          }, blocking);
+        });
+  }
+
+  /**
+   * Opens {@code <folder>/<node short name>/todo.db}: one folder per node, so nodes on one
+   * machine never share a file (the book's {@code persist/node1/}).
+   */
+  public static Database open(ActorSystem<?> system, String node, Path folder) {
+    var config = system.settings().config().getConfig("todo.db");
+    Path file = folder.resolve(node.split("@", 2)[0]).resolve("todo.db");
+    try {
+      SqliteStore store = new SqliteStore(file, config.getInt("read-connections"), config.getString("synchronous"));
+      return new Database(system, node, store, config.getInt("queue-size"), config.getInt("max-batch"));
+    } catch (SQLException e) {
+      throw new StoreException("cannot open " + file + ": " + e.getMessage());
+    }
+  }
+
+  public Path file() {
+    return store.file();
+  }
+
+  /**
+   * Stores {@code change} durably. Completes when it is committed on this node; this is the
+   * seam where the cluster makes it replicate to every member.
+   */
+  public CompletionStage<Done> store(Change change) {
+    return storeLocal(change);
+  }
+
+  /**
+   * Stores {@code change} in this node's file. Completes once committed; fails with a
+   * {@link StoreException} when the store is overloaded, broken, or lacks the versions
+   * before this one (changes are applied in version order and at most once).
+   */
+  public CompletionStage<Done> storeLocal(Change change) {
+    var write = new Write(change, new CompletableFuture<>());
+    QueueOfferResult offered = writes.offer(write);
+    if (!offered.equals(QueueOfferResult.enqueued())) {
+      write.done.completeExceptionally(new StoreException("the store of " + node + " is overloaded or closed"));
+    }
+    return write.done;
+  }
+
+  /** The list as this node's file holds it (an empty list when never stored). */
+  public CompletionStage<TodoList> get(String list) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.load(list);
+      } catch (SQLException e) {
+        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+      }
+    }, blocking);
+  }
+
+  /** Runs on the database dispatcher; never throws, so the write stream never dies. */
+  private void commit(List<Write> batch) {
+    List<Change> changes = new ArrayList<>(batch.size());
+    for (Write w : batch) changes.add(w.change);
+    try {
+      List<SqliteStore.Outcome> outcomes = store.apply(changes);
+      for (int i = 0; i < batch.size(); i++) {
+        Write w = batch.get(i);
+        if (outcomes.get(i) == SqliteStore.Outcome.GAP) {
+          w.done.completeExceptionally(new StoreException(
+              "store on " + node + " lacks the versions of list " + w.change.list() + " before " + w.change.version()));
+        } else {
+          w.done.complete(Done.getInstance());
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.error("Store failed on {}: {} ({} changes not stored)", node, e.getMessage(), batch.size());
+      StoreException failure = new StoreException("store failed on " + node + ": " + e.getMessage());
+      for (Write w : batch) w.done.completeExceptionally(failure);
+    }
+  }
+}

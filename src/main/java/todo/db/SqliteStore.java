@@ -1,0 +1,242 @@
+package todo.db;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import todo.list.Change;
+import todo.list.Entry;
+import todo.list.TodoList;
+
+/**
+ * One node's SQLite file. Blocking: call it only from the database dispatcher.
+ *
+ * <p>Rows, not blobs: {@code lists} holds each list's version and next id, {@code entries}
+ * one row per entry, stamped with the version that last changed it. A deleted entry stays
+ * as a tombstone ({@code deleted = 1}) so that a change arriving late can never bring it
+ * back. One writer connection applies batches of changes in one transaction each; reads use
+ * a small pool of their own connections, which WAL lets run beside the writer.
+ */
+final class SqliteStore implements AutoCloseable {
+
+  /** What storing one change did. */
+  enum Outcome {
+    /** Applied now. */
+    APPLIED,
+    /** Applied before (same or newer version stored): storing is idempotent. */
+    ALREADY_APPLIED,
+    /** Not applied: the store lacks the versions between its own and this one. */
+    GAP
+  }
+
+  private static final String SCHEMA =
+      """
+      CREATE TABLE IF NOT EXISTS lists (
+        name    TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        next_id INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS entries (
+        list      TEXT NOT NULL,
+        id        INTEGER NOT NULL,
+        date      TEXT NOT NULL,
+        title     TEXT NOT NULL,
+        completed INTEGER NOT NULL,
+        ord       INTEGER NOT NULL,
+        deleted   INTEGER NOT NULL DEFAULT 0,
+        version   INTEGER NOT NULL,
+        PRIMARY KEY (list, id)
+      ) WITHOUT ROWID;
+      """;
+
+  private final Path file;
+  private final Connection writer;
+  private final BlockingQueue<Connection> readers;
+
+  /**
+   * Opens (creating when needed) {@code file}. {@code synchronous} is SQLite's
+   * {@code PRAGMA synchronous}: NORMAL survives a crash of the process, FULL also a crash
+   * of the machine, at an fsync per transaction.
+   */
+  SqliteStore(Path file, int readConnections, String synchronous) throws SQLException {
+    this.file = file;
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    writer = open(synchronous);
+    writer.setAutoCommit(false);
+    try (Statement s = writer.createStatement()) {
+      for (String ddl : SCHEMA.split(";")) if (!ddl.isBlank()) s.execute(ddl);
+    }
+    writer.commit();
+    readers = new ArrayBlockingQueue<>(readConnections);
+    for (int i = 0; i < readConnections; i++) readers.add(open(synchronous));
+  }
+
+  private Connection open(String synchronous) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=" + synchronous);
+      s.execute("PRAGMA busy_timeout=10000");
+    }
+    return c;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /**
+   * Applies {@code changes} in order in one transaction: all of them are durable when this
+   * returns, or none when it throws. Each change is applied once, in version order.
+   */
+  List<Outcome> apply(List<Change> changes) throws SQLException {
+    List<Outcome> outcomes = new ArrayList<>(changes.size());
+    try {
+      for (Change c : changes) outcomes.add(applyOne(c));
+      writer.commit();
+      return outcomes;
+    } catch (SQLException | RuntimeException e) {
+      writer.rollback();
+      throw e;
+    }
+  }
+
+  private Outcome applyOne(Change change) throws SQLException {
+    long stored = storedVersion(writer, change.list());
+    if (change.version() <= stored) return Outcome.ALREADY_APPLIED;
+    if (change.version() > stored + 1) return Outcome.GAP;
+    long nextIdFloor = 1;
+    if (change instanceof Change.Put put) {
+      Entry e = put.entry();
+      try (PreparedStatement s = writer.prepareStatement(
+          "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
+              + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
+              + "completed = excluded.completed, ord = excluded.ord, deleted = 0, version = excluded.version")) {
+        s.setString(1, change.list());
+        s.setLong(2, e.id());
+        s.setString(3, e.date().toString());
+        s.setString(4, e.title());
+        s.setInt(5, e.completed() ? 1 : 0);
+        s.setLong(6, e.order());
+        s.setLong(7, change.version());
+        s.executeUpdate();
+      }
+      nextIdFloor = e.id() + 1;
+    } else if (change instanceof Change.Remove remove) {
+      try (PreparedStatement s = writer.prepareStatement(
+          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND id = ?")) {
+        s.setLong(1, change.version());
+        s.setString(2, change.list());
+        s.setLong(3, remove.id());
+        s.executeUpdate();
+      }
+    } else {
+      try (PreparedStatement s = writer.prepareStatement(
+          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND deleted = 0")) {
+        s.setLong(1, change.version());
+        s.setString(2, change.list());
+        s.executeUpdate();
+      }
+    }
+    try (PreparedStatement s = writer.prepareStatement(
+        "INSERT INTO lists (name, version, next_id) VALUES (?, ?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_id = max(next_id, excluded.next_id)")) {
+      s.setString(1, change.list());
+      s.setLong(2, change.version());
+      s.setLong(3, nextIdFloor);
+      s.executeUpdate();
+    }
+    return Outcome.APPLIED;
+  }
+
+  private static long storedVersion(Connection c, String list) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
+      s.setString(1, list);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** The list as stored here; an empty list at version 0 when this store never saw it. */
+  TodoList load(String name) throws SQLException {
+    Connection c = takeReader();
+    try {
+      c.setAutoCommit(false); // one read transaction: the list row and its entries agree
+      try {
+        long version = 0;
+        long nextId = 1;
+        try (PreparedStatement s = c.prepareStatement("SELECT version, next_id FROM lists WHERE name = ?")) {
+          s.setString(1, name);
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) return TodoList.empty(name);
+            version = r.getLong(1);
+            nextId = r.getLong(2);
+          }
+        }
+        List<Entry> live = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT id, date, title, completed, ord FROM entries WHERE list = ? AND deleted = 0 ORDER BY id")) {
+          s.setString(1, name);
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              live.add(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
+                  r.getInt(4) != 0, r.getLong(5)));
+            }
+          }
+        }
+        return TodoList.restore(name, version, nextId, live);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  /** The version of {@code list} stored here, 0 when none. */
+  long version(String list) throws SQLException {
+    Connection c = takeReader();
+    try {
+      return storedVersion(c, list);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  private Connection takeReader() throws SQLException {
+    try {
+      return readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for a read connection", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Connection> all = new ArrayList<>(readers);
+    all.add(writer);
+    for (Connection c : all) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing at shutdown: nothing left to save
+      }
+    }
+  }
+}

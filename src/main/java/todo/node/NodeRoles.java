@@ -1,0 +1,36 @@
+package todo.node;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a member tells the cluster about itself through its Pekko roles: its node name
+ * ({@code node:node1@host}) and its HTTP address ({@code http:http://host:5454}).
+ */
+public final class NodeRoles {
+
+  private static final String NODE = "node:";
+  private static final String HTTP = "http:";
+
+  private NodeRoles() {}
+
+  public static String nodeRole(String node) {
+    return NODE + node;
+  }
+
+  public static String httpRole(String url) {
+    return HTTP + url;
+  }
+
+  public static Optional<String> node(Set<String> roles) {
+    return find(roles, NODE);
+  }
+
+  public static Optional<String> http(Set<String> roles) {
+    return find(roles, HTTP);
+  }
+
+  private static Optional<String> find(Set<String> roles, String prefix) {
+    return roles.stream().filter(r -> r.startsWith(prefix)).map(r -> r.substring(prefix.length())).findFirst();
+  }
+}

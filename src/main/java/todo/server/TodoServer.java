@@ -1,0 +1,205 @@
+package todo.server;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import todo.CborSerializable;
+import todo.db.Database;
+import todo.list.Entry;
+import todo.list.EntryPatch;
+import todo.list.TodoList;
+
+/**
+ * The one server of one to-do list in the whole cluster: the book's {@code Todo.Server},
+ * as a Cluster Sharding entity keyed by the list's name. It loads the list from the
+ * database when it starts and stops after {@code todo.server-expiry} idle (sharding's
+ * passivation), to come back on next use.
+ *
+ * <p>Writes go one at a time: a change is made on the list, stored, and only then does the
+ * server take it as its state and acknowledge it; writes that arrive meanwhile wait in a
+ * stash. Reads are answered at once from the last stored state. If a store fails, the
+ * server stops, so the next use reloads what the database really holds.
+ */
+public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
+
+  /** Starts sharding of list servers on this node. */
+  public static void init(ActorSystem<?> system, Database database, String node) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), database, node)));
+  }
+
+  // ---- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  public record AddEntry(LocalDate date, String title, Long order, ActorRef<WriteResult> replyTo) implements Command {}
+
+  public record UpdateEntry(long id, EntryPatch patch, ActorRef<WriteResult> replyTo) implements Command {}
+
+  public record DeleteEntry(long id, ActorRef<WriteResult> replyTo) implements Command {}
+
+  public record ClearEntries(ActorRef<WriteResult> replyTo) implements Command {}
+
+  /** The entries of {@code date}, or all entries when {@code date} is null. */
+  public record GetEntries(LocalDate date, ActorRef<Entries> replyTo) implements Command {}
+
+  public record GetEntry(long id, ActorRef<Entries> replyTo) implements Command {}
+
+  public record Describe(ActorRef<Description> replyTo) implements Command {}
+
+  private record Loaded(TodoList list) implements Command {}
+
+  private record LoadFailed(String reason) implements Command {}
+
+  private record Stored(TodoList list, Entry entry, ActorRef<WriteResult> replyTo) implements Command {}
+
+  private record StoreFailed(String reason, ActorRef<WriteResult> replyTo) implements Command {}
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Written.class, name = "written"),
+    @JsonSubTypes.Type(value = NotFound.class, name = "not-found"),
+    @JsonSubTypes.Type(value = Refused.class, name = "refused")
+  })
+  public sealed interface WriteResult extends CborSerializable {}
+
+  /** Stored. {@code entry} is the entry as written, null for a delete or a clear. */
+  public record Written(Entry entry, long version) implements WriteResult {}
+
+  public record NotFound(long id) implements WriteResult {}
+
+  /** Not stored, for {@code reason}. */
+  public record Refused(String reason) implements WriteResult {}
+
+  public record Entries(List<Entry> entries, long version) implements CborSerializable {}
+
+  public record Description(String list, String node, long version, int size) implements CborSerializable {}
+
+  // ---- behaviour
+
+  public static Behavior<Command> create(String name, Database database, String node) {
+    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> new TodoServer(ctx, stash, name, database, node)));
+  }
+
+  private final StashBuffer<Command> stash;
+  private final String name;
+  private final Database database;
+  private final String node;
+  private TodoList list; // null while loading
+  private boolean writing;
+
+  private TodoServer(ActorContext<Command> ctx, StashBuffer<Command> stash, String name, Database database, String node) {
+    super(ctx);
+    this.stash = stash;
+    this.name = name;
+    this.database = database;
+    this.node = node;
+    ctx.getLog().info("Starting to-do server for {}.", name);
+    ctx.pipeToSelf(database.get(name), (loaded, failure) ->
+        failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Loaded.class, this::onLoaded)
+        .onMessage(LoadFailed.class, this::onLoadFailed)
+        .onMessage(AddEntry.class, m -> write(m, () -> Optional.of(list.add(m.date(), m.title(), m.order())), m.replyTo(), -1))
+        .onMessage(UpdateEntry.class, m -> write(m, () -> list.update(m.id(), m.patch()), m.replyTo(), m.id()))
+        .onMessage(DeleteEntry.class, m -> write(m, () -> list.delete(m.id()), m.replyTo(), m.id()))
+        .onMessage(ClearEntries.class, m -> write(m, () -> Optional.of(list.clear()), m.replyTo(), -1))
+        .onMessage(Stored.class, this::onStored)
+        .onMessage(StoreFailed.class, this::onStoreFailed)
+        .onMessage(GetEntries.class, m -> read(m, () -> m.replyTo().tell(new Entries(
+            m.date() == null ? list.entries() : list.entries(m.date()), list.version()))))
+        .onMessage(GetEntry.class, m -> read(m, () -> m.replyTo().tell(new Entries(
+            list.entry(m.id()).map(List::of).orElse(List.of()), list.version()))))
+        .onMessage(Describe.class, m -> read(m, () -> m.replyTo().tell(
+            new Description(name, node, list.version(), list.size()))))
+        .onSignal(PostStop.class, s -> {
+          getContext().getLog().info("Stopping to-do server for {}.", name);
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onLoaded(Loaded m) {
+    list = m.list();
+    return stash.unstashAll(this);
+  }
+
+  private Behavior<Command> onLoadFailed(LoadFailed m) {
+    getContext().getLog().warn("Cannot load list {}: {}", name, m.reason());
+    refuseStashedWrites("list " + name + " could not be loaded: " + m.reason());
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> read(Command m, Runnable answer) {
+    if (list == null) return stashed(m);
+    answer.run();
+    return this;
+  }
+
+  private Behavior<Command> write(Command m, java.util.function.Supplier<Optional<TodoList.Edit>> edit,
+                                  ActorRef<WriteResult> replyTo, long id) {
+    if (list == null || writing) return stashed(m);
+    Optional<TodoList.Edit> made = edit.get();
+    if (made.isEmpty()) {
+      replyTo.tell(new NotFound(id));
+      return this;
+    }
+    TodoList next = made.get().list();
+    Entry entry = made.get().change() instanceof todo.list.Change.Put put ? put.entry() : null;
+    writing = true;
+    getContext().pipeToSelf(database.store(made.get().change()), (done, failure) ->
+        failure == null ? new Stored(next, entry, replyTo) : new StoreFailed(failure.getMessage(), replyTo));
+    return this;
+  }
+
+  private Behavior<Command> onStored(Stored m) {
+    list = m.list();
+    writing = false;
+    m.replyTo().tell(new Written(m.entry(), list.version()));
+    return stash.isEmpty() ? this : stash.unstash(this, 1, c -> c);
+  }
+
+  private Behavior<Command> onStoreFailed(StoreFailed m) {
+    getContext().getLog().warn("Store of list {} failed: {}", name, m.reason());
+    m.replyTo().tell(new Refused(m.reason()));
+    refuseStashedWrites(m.reason());
+    return Behaviors.stopped();
+  }
+
+  private void refuseStashedWrites(String reason) {
+    stash.forEach(c -> {
+      if (c instanceof AddEntry a) a.replyTo().tell(new Refused(reason));
+      else if (c instanceof UpdateEntry u) u.replyTo().tell(new Refused(reason));
+      else if (c instanceof DeleteEntry d) d.replyTo().tell(new Refused(reason));
+      else if (c instanceof ClearEntries x) x.replyTo().tell(new Refused(reason));
+    });
+  }
+
+  private Behavior<Command> stashed(Command m) {
+    if (stash.isFull()) {
+      getContext().getLog().warn("Server for {} is overloaded: dropping a request", name);
+    } else {
+      stash.stash(m);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,205 @@
+package todo.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import java.util.function.Function;
+import todo.list.Entry;
+import todo.list.EntryPatch;
+import todo.server.TodoCache;
+import todo.server.TodoServer;
+
+/**
+ * The JSON API, after the Todo-Backend conventions (todobackend.com): a list's entries
+ * live at {@code /api/lists/{list}/entries}, each entry at its {@code url}.
+ */
+final class JsonRoutes extends AllDirectives {
+
+  private final TodoCache cache;
+  private final Duration timeout;
+
+  JsonRoutes(TodoCache cache, Duration timeout) {
+    this.cache = cache;
+    this.timeout = timeout;
+  }
+
+  Route route() {
+    return pathPrefix(PathMatchers.segment("api").slash("lists").slash(PathMatchers.segment()), rawList -> {
+      String list = Input.listName(rawList);
+      return extractUri(uri -> concat(
+          // curl http://localhost:5454/api/lists/bob
+          pathEnd(() -> get(() -> completeWithFuture(describe(list)))),
+          pathPrefix("entries", () -> concat(
+              pathEndOrSingleSlash(() -> concat(
+                  // curl http://localhost:5454/api/lists/bob/entries
+                  get(() -> completeWithFuture(all(list, uri))),
+                  // curl -H 'Content-Type: application/json' -d '{"title":"Dentist","date":"2018-12-19"}' http://localhost:5454/api/lists/bob/entries
+                  post(() -> withBody(list, body -> add(list, body, uri))),
+                  // curl -X DELETE http://localhost:5454/api/lists/bob/entries
+                  delete(() -> completeWithFuture(clear(list))),
+                  complete(StatusCodes.METHOD_NOT_ALLOWED, "a list's entries answer GET, POST and DELETE"))),
+              path(PathMatchers.segment(), idText -> {
+                long id = Input.entryId(idText);
+                return concat(
+                    // curl http://localhost:5454/api/lists/bob/entries/1
+                    get(() -> completeWithFuture(one(list, id, uri))),
+                    // curl -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' http://localhost:5454/api/lists/bob/entries/1
+                    patch(() -> withBody(list, body -> update(list, id, body, uri))),
+                    // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
+                    delete(() -> completeWithFuture(remove(list, id))),
+                    complete(StatusCodes.METHOD_NOT_ALLOWED, "an entry answers GET, PATCH and DELETE"));
+              })))));
+    });
+  }
+
+  /**
+   * Reads the whole body (at most pekko.http.server.parsing.max-content-length, 64 KiB)
+   * and answers with {@code handler}; an oversized or unreadable body is a 400.
+   */
+  private Route withBody(String list, Function<byte[], CompletionStage<HttpResponse>> handler) {
+    return extractMaterializer(mat -> extractRequestEntity(entity -> completeWithFuture(
+        entity.toStrict(timeout.toMillis(), mat)
+            .thenCompose(strict -> handler.apply(strict.getData().toArray()))
+            .exceptionally(failure -> Responses.failure(failure, list)))));
+  }
+
+  private CompletionStage<HttpResponse> describe(String list) {
+    return cache.serverProcess(list).ask(TodoServer.Describe::new, timeout).handle((d, failure) -> {
+      if (failure != null) return Responses.failure(failure, list);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("name", d.list());
+      body.put("node", d.node());
+      body.put("version", d.version());
+      body.put("size", d.size());
+      return Responses.json(StatusCodes.OK, body);
+    });
+  }
+
+  private CompletionStage<HttpResponse> all(String list, Uri uri) {
+    return cache.serverProcess(list)
+        .<TodoServer.Entries>ask(replyTo -> new TodoServer.GetEntries(null, replyTo), timeout)
+        .handle((entries, failure) -> failure != null ? Responses.failure(failure, list)
+            : Responses.json(StatusCodes.OK, entries.entries().stream().map(e -> json(e, list, uri)).toList()));
+  }
+
+  private CompletionStage<HttpResponse> one(String list, long id, Uri uri) {
+    return cache.serverProcess(list)
+        .<TodoServer.Entries>ask(replyTo -> new TodoServer.GetEntry(id, replyTo), timeout)
+        .handle((entries, failure) -> {
+          if (failure != null) return Responses.failure(failure, list);
+          if (entries.entries().isEmpty()) return notFound(list, id);
+          return Responses.json(StatusCodes.OK, json(entries.entries().get(0), list, uri));
+        });
+  }
+
+  private CompletionStage<HttpResponse> add(String list, byte[] body, Uri uri) {
+    JsonNode json = object(body);
+    String title = json.has("title") ? Input.title(text(json, "title")) : null;
+    if (title == null) throw new BadRequest("missing field: title");
+    LocalDate date = json.has("date") ? Input.date(text(json, "date")) : LocalDate.now();
+    Long order = json.has("order") ? number(json, "order") : null;
+    return write(list, replyTo -> new TodoServer.AddEntry(date, title, order, replyTo), uri, true);
+  }
+
+  private CompletionStage<HttpResponse> update(String list, long id, byte[] body, Uri uri) {
+    JsonNode json = object(body);
+    EntryPatch patch = new EntryPatch(
+        json.has("date") ? Input.date(text(json, "date")) : null,
+        json.has("title") ? Input.title(text(json, "title")) : null,
+        json.has("completed") ? bool(json, "completed") : null,
+        json.has("order") ? number(json, "order") : null);
+    if (patch.equals(new EntryPatch(null, null, null, null))) {
+      throw new BadRequest("nothing to change: give title, date, completed or order");
+    }
+    return write(list, replyTo -> new TodoServer.UpdateEntry(id, patch, replyTo), uri, false);
+  }
+
+  private CompletionStage<HttpResponse> remove(String list, long id) {
+    return write(list, replyTo -> new TodoServer.DeleteEntry(id, replyTo), null, false);
+  }
+
+  private CompletionStage<HttpResponse> clear(String list) {
+    return write(list, TodoServer.ClearEntries::new, null, false);
+  }
+
+  private CompletionStage<HttpResponse> write(
+      String list,
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<TodoServer.WriteResult>, TodoServer.Command> command,
+      Uri uri, boolean created) {
+    return cache.serverProcess(list).ask(command::apply, timeout).handle((result, failure) -> {
+      if (failure != null) return Responses.failure(failure, list);
+      if (result instanceof TodoServer.NotFound nf) return notFound(list, nf.id());
+      if (result instanceof TodoServer.Refused refused) return Responses.unavailable(refused.reason());
+      Entry entry = ((TodoServer.Written) result).entry();
+      if (entry == null) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+      Map<String, Object> body = json(entry, list, uri);
+      HttpResponse response = Responses.json(created ? StatusCodes.CREATED : StatusCodes.OK, body);
+      return created ? response.addHeader(Location.create((String) body.get("url"))) : response;
+    });
+  }
+
+  private static HttpResponse notFound(String list, long id) {
+    return Responses.text(StatusCodes.NOT_FOUND, "list " + list + " has no entry " + id);
+  }
+
+  /** An entry as Todo-Backend clients read it, with the absolute url they follow. */
+  private static Map<String, Object> json(Entry e, String list, Uri uri) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", e.id());
+    body.put("date", e.date().toString());
+    body.put("title", e.title());
+    body.put("completed", e.completed());
+    body.put("order", e.order());
+    String port = uri.port() == 0 ? "" : ":" + uri.port();
+    body.put("url", uri.scheme() + "://" + uri.host().address() + port
+        + "/api/lists/" + URLEncoder.encode(list, StandardCharsets.UTF_8).replace("+", "%20") + "/entries/" + e.id());
+    return body;
+  }
+
+  private static JsonNode object(byte[] body) {
+    JsonNode json;
+    try {
+      json = Responses.JSON.readTree(body);
+    } catch (IOException e) {
+      throw new BadRequest("malformed JSON: " + firstLine(e.getMessage()));
+    }
+    if (json == null || !json.isObject()) throw new BadRequest("the body must be a JSON object");
+    return json;
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode v = json.get(field);
+    if (!v.isTextual()) throw new BadRequest(field + " must be a string");
+    return v.asText();
+  }
+
+  private static boolean bool(JsonNode json, String field) {
+    JsonNode v = json.get(field);
+    if (!v.isBoolean()) throw new BadRequest(field + " must be true or false");
+    return v.asBoolean();
+  }
+
+  private static long number(JsonNode json, String field) {
+    JsonNode v = json.get(field);
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw new BadRequest(field + " must be a whole number");
+    return v.asLong();
+  }
+
+  private static String firstLine(String message) {
+    String line = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
+    return Input.printable(line.replaceAll(" at \\[Source.*", ""));
+  }
+}

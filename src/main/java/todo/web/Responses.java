@@ -1,0 +1,57 @@
+package todo.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import todo.db.StoreException;
+
+/** The few shapes of answer the routes give, and the mapping of failures to them. */
+final class Responses {
+
+  private static final Logger log = LoggerFactory.getLogger(Responses.class);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Responses() {}
+
+  static HttpResponse text(StatusCode status, String body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body);
+  }
+
+  static HttpResponse json(StatusCode status, Object body) {
+    try {
+      return HttpResponse.create().withStatus(status)
+          .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  static HttpResponse badRequest(String reason) {
+    return text(StatusCodes.BAD_REQUEST, reason);
+  }
+
+  static HttpResponse unavailable(String reason) {
+    return text(StatusCodes.SERVICE_UNAVAILABLE, reason);
+  }
+
+  /** What a failed ask or store means to the client: 503 with the reason, never a stack trace. */
+  static HttpResponse failure(Throwable t, String list) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof BadRequest bad) return badRequest(bad.getMessage());
+    if (cause instanceof EntityStreamSizeException) return badRequest("the body is over 64 KiB");
+    if (cause instanceof TimeoutException) {
+      return unavailable("the server of list " + list + " did not answer in time; try again");
+    }
+    if (cause instanceof StoreException) return unavailable(cause.getMessage());
+    log.error("Request for list {} failed: {}", list, cause.toString());
+    return text(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
+  }
+}

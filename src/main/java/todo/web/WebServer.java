@@ -1,0 +1,87 @@
+package todo.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import todo.server.TodoCache;
+
+/**
+ * Every node's HTTP front: the book's routes, the JSON API and the cluster routes, with
+ * CORS on every answer and one-line reasons for every error.
+ */
+public final class WebServer extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+  // Todo-Backend clients run in browsers on other origins. (pekko-http-cors is not
+  // published for pekko-http 1.3, and these few headers are all it would add here.)
+  private static final List<HttpHeader> CORS = List.of(
+      RawHeader.create("Access-Control-Allow-Origin", "*"),
+      RawHeader.create("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS"),
+      RawHeader.create("Access-Control-Allow-Headers", "Content-Type, Accept"),
+      RawHeader.create("Access-Control-Expose-Headers", "Location"),
+      RawHeader.create("Access-Control-Max-Age", "86400"));
+
+  private final BookRoutes book;
+  private final JsonRoutes json;
+  private final ClusterRoutes cluster;
+
+  private WebServer(ActorSystem<?> system, TodoCache cache, String node) {
+    Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
+    this.book = new BookRoutes(cache, timeout);
+    this.json = new JsonRoutes(cache, timeout);
+    this.cluster = new ClusterRoutes(system, node);
+  }
+
+  /** Binds the routes on {@code host:port}; fails when the port is taken. */
+  public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, String node, String host, int port) {
+    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, node).route());
+  }
+
+  Route route() {
+    return respondWithDefaultHeaders(CORS, () -> handleExceptions(errors(), () -> strictPath(() -> concat(
+        options(() -> complete(StatusCodes.NO_CONTENT)), // CORS preflight
+        book.route(),
+        json.route(),
+        cluster.route(),
+        complete(StatusCodes.NOT_FOUND, "not found")))));
+  }
+
+  /**
+   * Refuses a path whose percent-encoding is not UTF-8. Pekko decodes paths leniently
+   * (bad bytes become U+FFFD), which would quietly rename a list; the raw request line
+   * (pekko.http.server.raw-request-uri-header) still has the bytes the client sent.
+   */
+  private Route strictPath(java.util.function.Supplier<Route> inner) {
+    return optionalHeaderValueByName("Raw-Request-URI", raw -> {
+      raw.ifPresent(uri -> {
+        int end = uri.indexOf('?');
+        Input.decode((end < 0 ? uri : uri.substring(0, end)).replace("+", "%2B"));
+      });
+      return inner.get();
+    });
+  }
+
+  private ExceptionHandler errors() {
+    return ExceptionHandler.newBuilder()
+        .match(BadRequest.class, e -> complete(Responses.badRequest(e.getMessage())))
+        .match(EntityStreamSizeException.class, e -> complete(Responses.badRequest("the body is over 64 KiB")))
+        .matchAny(e -> {
+          log.error("Request failed: {}", e.toString());
+          return complete(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e.getClass().getSimpleName());
+        })
+        .build();
+  }
+}
