@@ -1,0 +1,29 @@
+package todo;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import todo.node.NodeSettings;
+
+/** In-JVM nodes for tests: loopback, a free HTTP port, a folder of the test's own. */
+public final class TestNodes {
+
+  private TestNodes() {}
+
+  public static TodoSystem start(String sname, Path dbFolder) {
+    return start(sname, dbFolder, Duration.ofSeconds(60));
+  }
+
+  public static TodoSystem start(String sname, Path dbFolder, Duration serverExpiry) {
+    return TodoSystem.start(new NodeSettings(sname + "@localhost", "127.0.0.1", freePort(), dbFolder, serverExpiry));
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
