@@ -88,7 +88,9 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   public record Entries(List<Entry> entries, long version) implements CborSerializable {}
 
-  public record Description(String list, String node, long version, int size) implements CborSerializable {}
+  /** Where the list is served ({@code server} is the serving actor itself) and how far it is. */
+  public record Description(String list, String node, long version, int size, ActorRef<Command> server)
+      implements CborSerializable {}
 
   // ---- behaviour
 
@@ -130,7 +132,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
         .onMessage(GetEntry.class, m -> read(m, () -> m.replyTo().tell(new Entries(
             list.entry(m.id()).map(List::of).orElse(List.of()), list.version()))))
         .onMessage(Describe.class, m -> read(m, () -> m.replyTo().tell(
-            new Description(name, node, list.version(), list.size()))))
+            new Description(name, node, list.version(), list.size(), getContext().getSelf()))))
         .onSignal(PostStop.class, s -> {
           getContext().getLog().info("Stopping to-do server for {}.", name);
           return this;
