@@ -48,6 +48,7 @@ public final class TodoSystem {
    * port is taken and {@link StoreException} when the database cannot be opened.
    */
   public static TodoSystem start(NodeSettings settings) {
+    checkPortIsFree(settings); // before anything is started or written
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo", settings.config());
     try {
       Cluster cluster = Cluster.get(system);
@@ -70,13 +71,26 @@ public final class TodoSystem {
     }
   }
 
+  private static void checkPortIsFree(NodeSettings s) {
+    try (var probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(s.httpHost(), s.httpPort()));
+    } catch (java.io.IOException e) {
+      throw portTaken(s);
+    }
+  }
+
+  private static BadSettings portTaken(NodeSettings s) {
+    return new BadSettings("cannot serve HTTP on " + s.httpHost() + ":" + s.httpPort()
+        + " (is the port in use? choose another with --http-port or TODO_HTTP_PORT)");
+  }
+
   private static ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, NodeSettings s) {
     try {
       return WebServer.bind(system, cache, s.node(), s.httpHost(), s.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new BadSettings("cannot serve HTTP on " + s.httpHost() + ":" + s.httpPort()
-          + " (is the port in use? choose another with --http-port or TODO_HTTP_PORT)");
+      throw portTaken(s);
     } catch (InterruptedException | TimeoutException e) {
       throw new BadSettings("HTTP did not start on port " + s.httpPort() + ": " + e);
     }

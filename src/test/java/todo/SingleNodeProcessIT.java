@@ -107,6 +107,13 @@ class SingleNodeProcessIT {
   }
 
   @Test
+  void startHelpListsTheFlags() throws Exception {
+    NodeProcess.Result r = NodeProcess.run(Duration.ofSeconds(60), "start", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.output()).contains("--sname", "--name", "--cookie", "--http-port", "--db-folder");
+  }
+
+  @Test
   void versionPrintsTheVersion() throws Exception {
     NodeProcess.Result r = NodeProcess.run(Duration.ofSeconds(60), "version");
     assertThat(r.exitCode()).isZero();

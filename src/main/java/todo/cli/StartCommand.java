@@ -13,7 +13,8 @@ import todo.node.NodeSettings;
  * {@code todo start}: run a node until it is stopped (Ctrl-C or SIGTERM leave gracefully).
  * With no flags: node {@code node1@<short host name>}, HTTP on 5454, data in ./persist/node1/.
  */
-@Command(name = "start", description = "Start a node and serve the to-do API until stopped.")
+@Command(name = "start", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
+    description = "Start a node and serve the to-do API until stopped.")
 final class StartCommand implements Callable<Integer> {
 
   @Option(names = "--sname", paramLabel = "NAME", description = "Node name on this host: NAME@<short host name> (default node1).")

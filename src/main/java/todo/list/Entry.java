@@ -21,8 +21,6 @@ public record Entry(long id, LocalDate date, String title, boolean completed, lo
   /** Why {@code title} cannot be an entry's title, or null when it can. */
   public static String titleProblem(String title) {
     if (title == null || title.isBlank()) return "title is empty";
-    if (title.length() > MAX_TITLE) return "title is over " + MAX_TITLE + " characters";
-    if (title.chars().anyMatch(Character::isISOControl)) return "title contains control characters";
-    return null;
+    return TodoList.textProblem("title", title, MAX_TITLE);
   }
 }

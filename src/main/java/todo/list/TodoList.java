@@ -51,9 +51,17 @@ public final class TodoList {
 
   /** Why {@code name} cannot name a list, or null when it can. */
   public static String nameProblem(String name) {
-    if (name == null || name.isEmpty()) return "list name is empty";
-    if (name.length() > MAX_NAME) return "list name is over " + MAX_NAME + " characters";
-    if (name.chars().anyMatch(Character::isISOControl)) return "list name contains control characters";
+    if (name == null || name.isBlank()) return "list name is empty";
+    return textProblem("list name", name, MAX_NAME);
+  }
+
+  /** What keeps {@code text} from being stored and read back exactly, or null. */
+  static String textProblem(String what, String text, int maxChars) {
+    if (text.codePointCount(0, text.length()) > maxChars) return what + " is over " + maxChars + " characters";
+    if (text.codePoints().anyMatch(Character::isISOControl)) return what + " contains control characters";
+    if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+      return what + " contains an unpaired surrogate (not Unicode text)";
+    }
     return null;
   }
 

@@ -89,8 +89,11 @@ final class Input {
     return title;
   }
 
+  private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
   static LocalDate date(String text) {
     try {
+      if (!DATE.matcher(text).matches()) throw new DateTimeParseException("not YYYY-MM-DD", text, 0);
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
       throw new BadRequest("date must be a real day written YYYY-MM-DD, not '" + printable(text) + "'");

@@ -163,16 +163,23 @@ final class JsonRoutes extends AllDirectives {
     body.put("title", e.title());
     body.put("completed", e.completed());
     body.put("order", e.order());
-    String port = uri.port() == 0 ? "" : ":" + uri.port();
-    body.put("url", uri.scheme() + "://" + uri.host().address() + port
-        + "/api/lists/" + URLEncoder.encode(list, StandardCharsets.UTF_8).replace("+", "%20") + "/entries/" + e.id());
+    body.put("url", base(uri) + "/api/lists/" + URLEncoder.encode(list, StandardCharsets.UTF_8).replace("+", "%20") + "/entries/" + e.id());
     return body;
+  }
+
+  /** {@code scheme://host[:port]} of the request (from its Host header), as clients reach us. */
+  private static String base(Uri uri) {
+    String host = uri.host().address();
+    if (host.contains(":")) host = "[" + host + "]"; // an IPv6 literal
+    boolean defaultPort = uri.port() == 0 || uri.port() == (uri.scheme().equals("https") ? 443 : 80);
+    return uri.scheme() + "://" + host + (defaultPort ? "" : ":" + uri.port());
   }
 
   private static JsonNode object(byte[] body) {
     JsonNode json;
+    String text = Input.utf8(body); // strictly: Jackson's own decoding lets some invalid UTF-8 through
     try {
-      json = Responses.JSON.readTree(body);
+      json = Responses.JSON.readTree(text);
     } catch (IOException e) {
       throw new BadRequest("malformed JSON: " + firstLine(e.getMessage()));
     }

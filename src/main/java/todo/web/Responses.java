@@ -17,7 +17,8 @@ import todo.db.StoreException;
 final class Responses {
 
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Responses() {}
 

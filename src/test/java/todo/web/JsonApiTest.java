@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -428,11 +427,9 @@ class JsonApiTest {
     assertThat(response.headers().firstValue("Access-Control-Expose-Headers").orElse("")).containsIgnoringCase("Location");
   }
 
-  // ---- known bugs in src/main: enable once fixed (see the test report)
+  // ---- once bugs, now regression tests
 
   @Test
-  @Disabled("src/main bug: JsonRoutes.json builds the url with uri.host().address(), which drops the brackets of an "
-      + "IPv6 host; Location.create then throws IllegalUriException -> 500 after the entry was stored")
   void entryUrlKeepsAnIpv6HostInBrackets() {
     Web.Raw response = web.raw("POST", entries("ipv6"), "[::1]:8080",
         "{\"title\":\"Dentist\"}".getBytes(StandardCharsets.UTF_8));
@@ -442,8 +439,6 @@ class JsonApiTest {
   }
 
   @Test
-  @Disabled("src/main bug: a request pekko-http's parser refuses (here malformed percent-encoding) is answered "
-      + "outside the routes, so its 400 lacks the CORS headers")
   void answerOfTheHttpParserAllowsAnyOrigin() {
     Web.Raw response = web.raw("GET", "/api/lists/%G1/entries");
 

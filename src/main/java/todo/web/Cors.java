@@ -1,0 +1,22 @@
+package todo.web;
+
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+
+/**
+ * The CORS headers every answer carries: Todo-Backend clients run in browsers on other
+ * origins. (pekko-http-cors is not published for pekko-http 1.3, and these few headers
+ * are all it would add here.)
+ */
+final class Cors {
+
+  static final List<HttpHeader> HEADERS = List.of(
+      RawHeader.create("Access-Control-Allow-Origin", "*"),
+      RawHeader.create("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS"),
+      RawHeader.create("Access-Control-Allow-Headers", "Content-Type, Accept"),
+      RawHeader.create("Access-Control-Expose-Headers", "Location"),
+      RawHeader.create("Access-Control-Max-Age", "86400"));
+
+  private Cors() {}
+}
