@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +18,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import java.util.function.Function;
 import todo.list.Entry;
 import todo.list.EntryPatch;
-import todo.server.TodoCache;
+import org.apache.pekko.actor.typed.ActorRef;
 import todo.server.TodoServer;
 
 /**
@@ -28,12 +27,10 @@ import todo.server.TodoServer;
  */
 final class JsonRoutes extends AllDirectives {
 
-  private final TodoCache cache;
-  private final Duration timeout;
+  private final ListServers servers;
 
-  JsonRoutes(TodoCache cache, Duration timeout) {
-    this.cache = cache;
-    this.timeout = timeout;
+  JsonRoutes(ListServers servers) {
+    this.servers = servers;
   }
 
   Route route() {
@@ -71,14 +68,13 @@ final class JsonRoutes extends AllDirectives {
    */
   private Route withBody(String list, Function<byte[], CompletionStage<HttpResponse>> handler) {
     return extractMaterializer(mat -> extractRequestEntity(entity -> completeWithFuture(
-        entity.toStrict(timeout.toMillis(), mat)
-            .thenCompose(strict -> handler.apply(strict.getData().toArray()))
-            .exceptionally(failure -> Responses.failure(failure, list)))));
+        entity.toStrict(servers.timeout().toMillis(), mat)
+            .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), servers.executor())
+            .exceptionallyAsync(failure -> Responses.failure(failure, list), servers.executor()))));
   }
 
   private CompletionStage<HttpResponse> describe(String list) {
-    return cache.serverProcess(list).ask(TodoServer.Describe::new, timeout).handle((d, failure) -> {
-      if (failure != null) return Responses.failure(failure, list);
+    return servers.<TodoServer.Description>ask(list, TodoServer.Describe::new, d -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", d.list());
       body.put("node", d.node());
@@ -89,20 +85,13 @@ final class JsonRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> all(String list, Uri uri) {
-    return cache.serverProcess(list)
-        .<TodoServer.Entries>ask(replyTo -> new TodoServer.GetEntries(null, replyTo), timeout)
-        .handle((entries, failure) -> failure != null ? Responses.failure(failure, list)
-            : Responses.json(StatusCodes.OK, entries.entries().stream().map(e -> json(e, list, uri)).toList()));
+    return servers.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(null, replyTo),
+        entries -> Responses.json(StatusCodes.OK, entries.entries().stream().map(e -> json(e, list, uri)).toList()));
   }
 
   private CompletionStage<HttpResponse> one(String list, long id, Uri uri) {
-    return cache.serverProcess(list)
-        .<TodoServer.Entries>ask(replyTo -> new TodoServer.GetEntry(id, replyTo), timeout)
-        .handle((entries, failure) -> {
-          if (failure != null) return Responses.failure(failure, list);
-          if (entries.entries().isEmpty()) return notFound(list, id);
-          return Responses.json(StatusCodes.OK, json(entries.entries().get(0), list, uri));
-        });
+    return servers.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntry(id, replyTo), entries ->
+        entries.entries().isEmpty() ? notFound(list, id) : Responses.json(StatusCodes.OK, json(entries.entries().get(0), list, uri)));
   }
 
   private CompletionStage<HttpResponse> add(String list, byte[] body, Uri uri) {
@@ -136,16 +125,10 @@ final class JsonRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> write(
-      String list,
-      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<TodoServer.WriteResult>, TodoServer.Command> command,
-      Uri uri, boolean created) {
-    return cache.serverProcess(list).ask(command::apply, timeout).handle((result, failure) -> {
-      if (failure != null) return Responses.failure(failure, list);
-      if (result instanceof TodoServer.NotFound nf) return notFound(list, nf.id());
-      if (result instanceof TodoServer.Refused refused) return Responses.unavailable(refused.reason());
-      Entry entry = ((TodoServer.Written) result).entry();
-      if (entry == null) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-      Map<String, Object> body = json(entry, list, uri);
+      String list, Function<ActorRef<TodoServer.WriteResult>, TodoServer.Command> command, Uri uri, boolean created) {
+    return servers.write(list, command, written -> {
+      if (written.entry() == null) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+      Map<String, Object> body = json(written.entry(), list, uri);
       HttpResponse response = Responses.json(created ? StatusCodes.CREATED : StatusCodes.OK, body);
       return created ? response.addHeader(Location.create((String) body.get("url"))) : response;
     });

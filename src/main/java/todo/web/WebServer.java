@@ -30,8 +30,9 @@ public final class WebServer extends AllDirectives {
 
   private WebServer(ActorSystem<?> system, TodoCache cache, String node) {
     Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
-    this.book = new BookRoutes(cache, timeout);
-    this.json = new JsonRoutes(cache, timeout);
+    ListServers servers = new ListServers(cache, timeout, system.executionContext());
+    this.book = new BookRoutes(servers);
+    this.json = new JsonRoutes(servers);
     this.cluster = new ClusterRoutes(system, node);
   }
 
