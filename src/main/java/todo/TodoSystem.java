@@ -7,15 +7,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.db.Database;
 import todo.db.StoreException;
 import todo.node.BadSettings;
+import todo.node.ClusterNode;
 import todo.node.NodeSettings;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
@@ -45,14 +44,13 @@ public final class TodoSystem {
 
   /**
    * Starts a node and returns once it serves HTTP. Throws {@link BadSettings} when the HTTP
-   * port is taken and {@link StoreException} when the database cannot be opened.
+   * port or the node name is taken, {@code CannotStart} when it cannot join the nodes it
+   * should connect to, and {@link StoreException} when the database cannot be opened.
    */
   public static TodoSystem start(NodeSettings settings) {
     checkPortIsFree(settings); // before anything is started or written
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo", settings.config());
+    ActorSystem<Void> system = ClusterNode.start(settings);
     try {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one, for now
       Database database = Database.open(system, settings.node(), settings.dbFolder());
       TodoServer.init(system, database, settings.node());
       TodoCache cache = new TodoCache(system);
@@ -62,7 +60,8 @@ public final class TodoSystem {
         log.info("Node {} is leaving: handing its lists over and closing its store.", settings.node());
         return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
       });
-      log.info("Node {} is up: HTTP on {}, data in {}", settings.node(), settings.httpUrl(), database.file());
+      log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", settings.node(), settings.httpUrl(),
+          database.file(), Cluster.get(system).state().members().size());
       return new TodoSystem(settings, system, database, cache, http);
     } catch (RuntimeException e) {
       system.terminate();

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A node as a real child JVM, started through the project's own {@code ./todo} launcher
@@ -27,6 +29,10 @@ public final class NodeProcess implements AutoCloseable {
   private final Path dbFolder;
   private final int httpPort;
   private final Path log;
+  private final Map<String, String> env = new HashMap<>(Map.of(
+      "TODO_HTTP_HOST", "127.0.0.1",
+      "TODO_COOKIE", "it-cookie",
+      "ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT)));
   private Process process;
 
   public NodeProcess(String sname, Path dbFolder, int httpPort) {
@@ -40,7 +46,10 @@ public final class NodeProcess implements AutoCloseable {
   public static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PROJECT.resolve("todo").toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true);
+    builder.environment().put("TODO_COOKIE", "it-cookie");
+    builder.environment().put("ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT));
+    Process p = builder.start();
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("./todo " + String.join(" ", args) + " did not end in " + timeout);
@@ -50,15 +59,30 @@ public final class NodeProcess implements AutoCloseable {
 
   public record Result(int exitCode, String output) {}
 
+  /** The node's full name: on loopback, so tests never depend on the host name resolving. */
+  public String name() {
+    return sname + "@127.0.0.1";
+  }
+
+  /** Sets an environment variable of the node's process (before {@link #start}). */
+  public NodeProcess env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
   /** Starts the node and waits until it answers HTTP. */
   public NodeProcess start(String... extraArgs) throws IOException {
     Files.createDirectories(dbFolder);
     List<String> command = new ArrayList<>(List.of(PROJECT.resolve("todo").toString(), "start",
-        "--sname", sname, "--http-port", String.valueOf(httpPort), "--db-folder", dbFolder.toString()));
+        "--name", name(), "--http-port", String.valueOf(httpPort), "--db-folder", dbFolder.toString()));
     command.addAll(List.of(extraArgs));
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().put("TODO_HTTP_HOST", "127.0.0.1");
+    builder.environment().putAll(env);
     process = builder.start();
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
       if (!process.isAlive()) throw new IllegalStateException("node " + sname + " exited: " + log());

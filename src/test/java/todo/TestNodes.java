@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import todo.node.NodeSettings;
 
 /** In-JVM nodes for tests: loopback, a free HTTP port, a folder of the test's own. */
@@ -16,8 +17,12 @@ public final class TestNodes {
   }
 
   public static TodoSystem start(String sname, Path dbFolder, Duration serverExpiry) {
-    return TodoSystem.start(new NodeSettings(sname + "@localhost", "127.0.0.1", freePort(), dbFolder, serverExpiry));
+    return TodoSystem.start(new NodeSettings(sname + "@localhost", "127.0.0.1", freePort(), dbFolder, serverExpiry,
+        "test-cookie", List.of(), NodeSettings.PortRange.ANY, EPMD_PORT));
   }
+
+  /** One port mapper port per test JVM, so test runs never share a port mapper with each other or with real nodes. */
+  public static final int EPMD_PORT = freePort();
 
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {

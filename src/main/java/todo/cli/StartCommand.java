@@ -23,8 +23,14 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--name", paramLabel = "NAME@HOST", description = "Full node name.")
   String name;
 
-  @Option(names = "--cookie", paramLabel = "C", description = "The cluster's shared secret (used once nodes connect).")
+  @Option(names = "--cookie", paramLabel = "C", description = "The cluster's shared secret (env TODO_COOKIE, else ~/.todo.cookie).")
   String cookie;
+
+  @Option(names = "--connect", paramLabel = "NODE@HOST", description = "Join the cluster of this node (repeatable: the first that answers).")
+  java.util.List<String> connect = new java.util.ArrayList<>();
+
+  @Option(names = "--dist-port-range", paramLabel = "A-B", description = "Listen for other nodes on the first free port of this range (default: any free port).")
+  String distPortRange;
 
   @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one).")
   Integer httpPort;
@@ -36,12 +42,12 @@ final class StartCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TodoSystem node;
     try {
-      NodeSettings settings = NodeSettings.resolve(new NodeSettings.Flags(sname, name, httpPort, dbFolder), System.getenv());
+      NodeSettings settings = NodeSettings.resolve(new NodeSettings.Flags(sname, name, cookie, httpPort, dbFolder, connect, distPortRange), System.getenv());
       node = TodoSystem.start(settings);
     } catch (BadSettings e) {
       System.err.println("todo: " + e.getMessage());
       return 2;
-    } catch (StoreException e) {
+    } catch (StoreException | todo.node.CannotStart e) {
       System.err.println("todo: " + e.getMessage());
       return 1;
     }

@@ -34,12 +34,14 @@ public final class Database {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-  private record Write(Change change, CompletableFuture<Done> done) {}
+  /** A {@link Change} or a {@link Delta} on its way to the writer. */
+  private record Write(Object update, String list, long version, CompletableFuture<Done> done) {}
 
   private final String node;
   private final SqliteStore store;
   private final Executor blocking;
   private final BoundedSourceQueue<Write> writes;
+  private final Replication replication;
 
   private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch) {
     this.node = node;
@@ -55,6 +57,8 @@ public final class Database {
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
     this.writes = queueAndDone.first();
+    system.systemActorOf(Replica.create(this, node), Replica.NAME, org.apache.pekko.actor.typed.Props.empty());
+    this.replication = new Replication(system, this, ReplicaSet.start(system, store, node));
     CompletionStage<Done> drained = queueAndDone.second();
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
@@ -86,11 +90,20 @@ public final class Database {
   }
 
   /**
-   * Stores {@code change} durably. Completes when it is committed on this node; this is the
-   * seam where the cluster makes it replicate to every member.
+   * Stores {@code change} on every replica (the book's multicall of {@code store_local}).
+   * Completes once committed on as many as {@code todo.replication.write-consistency}
+   * asks (a majority by default); fails with the reason, naming the nodes, otherwise.
    */
   public CompletionStage<Done> store(Change change) {
-    return storeLocal(change);
+    return replication.store(change);
+  }
+
+  /**
+   * The newest copy of {@code list} among the reachable replicas, stored here first: what a
+   * list's server starts from, so a failover never serves a stale copy.
+   */
+  public CompletionStage<TodoList> newest(String list) {
+    return replication.newest(list);
   }
 
   /**
@@ -99,7 +112,15 @@ public final class Database {
    * before this one (changes are applied in version order and at most once).
    */
   public CompletionStage<Done> storeLocal(Change change) {
-    var write = new Write(change, new CompletableFuture<>());
+    return enqueue(new Write(change, change.list(), change.version(), new CompletableFuture<>()));
+  }
+
+  /** Brings this node's copy of a list up to {@code delta.toVersion()}; fails on a gap. */
+  public CompletionStage<Done> storeLocal(Delta delta) {
+    return enqueue(new Write(delta, delta.list(), delta.toVersion(), new CompletableFuture<>()));
+  }
+
+  private CompletionStage<Done> enqueue(Write write) {
     QueueOfferResult offered = writes.offer(write);
     if (!offered.equals(QueueOfferResult.enqueued())) {
       write.done.completeExceptionally(new StoreException("the store of " + node + " is overloaded or closed"));
@@ -118,17 +139,39 @@ public final class Database {
     }, blocking);
   }
 
+  /** What this node's copy of {@code list} has beyond {@code since}. */
+  public CompletionStage<Delta> delta(String list, long since) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.delta(list, since);
+      } catch (SQLException e) {
+        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+      }
+    }, blocking);
+  }
+
+  /** The version of {@code list} this node holds, 0 when none. */
+  public CompletionStage<Long> version(String list) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.version(list);
+      } catch (SQLException e) {
+        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+      }
+    }, blocking);
+  }
+
   /** Runs on the database dispatcher; never throws, so the write stream never dies. */
   private void commit(List<Write> batch) {
-    List<Change> changes = new ArrayList<>(batch.size());
-    for (Write w : batch) changes.add(w.change);
+    List<Object> updates = new ArrayList<>(batch.size());
+    for (Write w : batch) updates.add(w.update);
     try {
-      List<SqliteStore.Outcome> outcomes = store.apply(changes);
+      List<SqliteStore.Outcome> outcomes = store.apply(updates);
       for (int i = 0; i < batch.size(); i++) {
         Write w = batch.get(i);
         if (outcomes.get(i) == SqliteStore.Outcome.GAP) {
           w.done.completeExceptionally(new StoreException(
-              "store on " + node + " lacks the versions of list " + w.change.list() + " before " + w.change.version()));
+              "store on " + node + " lacks the versions of list " + w.list + " before " + w.version));
         } else {
           w.done.complete(Done.getInstance());
         }

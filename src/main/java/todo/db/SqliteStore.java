@@ -56,6 +56,9 @@ final class SqliteStore implements AutoCloseable {
         version   INTEGER NOT NULL,
         PRIMARY KEY (list, id)
       ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS replica_set (
+        node TEXT PRIMARY KEY
+      ) WITHOUT ROWID;
       """;
 
   private final Path file;
@@ -102,10 +105,10 @@ final class SqliteStore implements AutoCloseable {
    * Applies {@code changes} in order in one transaction: all of them are durable when this
    * returns, or none when it throws. Each change is applied once, in version order.
    */
-  List<Outcome> apply(List<Change> changes) throws SQLException {
-    List<Outcome> outcomes = new ArrayList<>(changes.size());
+  synchronized List<Outcome> apply(List<?> updates) throws SQLException {
+    List<Outcome> outcomes = new ArrayList<>(updates.size());
     try {
-      for (Change c : changes) outcomes.add(applyOne(c));
+      for (Object u : updates) outcomes.add(u instanceof Delta d ? applyDelta(d) : applyOne((Change) u));
       writer.commit();
       return outcomes;
     } catch (SQLException | RuntimeException e) {
@@ -162,6 +165,80 @@ final class SqliteStore implements AutoCloseable {
     return Outcome.APPLIED;
   }
 
+  /** Brings this copy up to {@code delta.toVersion()}, if the delta starts at or before it. */
+  private Outcome applyDelta(Delta delta) throws SQLException {
+    long stored = storedVersion(writer, delta.list());
+    if (delta.toVersion() <= stored) return Outcome.ALREADY_APPLIED;
+    if (delta.fromVersion() > stored) return Outcome.GAP;
+    try (PreparedStatement s = writer.prepareStatement(
+        "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
+            + "completed = excluded.completed, ord = excluded.ord, deleted = excluded.deleted, version = excluded.version "
+            + "WHERE excluded.version > entries.version")) {
+      for (Delta.Row row : delta.rows()) {
+        Entry e = row.entry();
+        s.setString(1, delta.list());
+        s.setLong(2, e.id());
+        s.setString(3, e.date().toString());
+        s.setString(4, e.title());
+        s.setInt(5, e.completed() ? 1 : 0);
+        s.setLong(6, e.order());
+        s.setInt(7, row.deleted() ? 1 : 0);
+        s.setLong(8, row.version());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    try (PreparedStatement s = writer.prepareStatement(
+        "INSERT INTO lists (name, version, next_id) VALUES (?, ?, ?) "
+            + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_id = max(next_id, excluded.next_id)")) {
+      s.setString(1, delta.list());
+      s.setLong(2, delta.toVersion());
+      s.setLong(3, delta.nextId());
+      s.executeUpdate();
+    }
+    return Outcome.APPLIED;
+  }
+
+  /** Every row of {@code list} changed after {@code since}, with the list's version: what a copy at {@code since} lacks. */
+  Delta delta(String list, long since) throws SQLException {
+    Connection c = takeReader();
+    try {
+      c.setAutoCommit(false);
+      try {
+        long version = 0;
+        long nextId = 1;
+        try (PreparedStatement s = c.prepareStatement("SELECT version, next_id FROM lists WHERE name = ?")) {
+          s.setString(1, list);
+          try (ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+              version = r.getLong(1);
+              nextId = r.getLong(2);
+            }
+          }
+        }
+        List<Delta.Row> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? AND version > ? ORDER BY id")) {
+          s.setString(1, list);
+          s.setLong(2, since);
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+              rows.add(new Delta.Row(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
+                  r.getInt(4) != 0, r.getLong(5)), r.getInt(6) != 0, r.getLong(7)));
+            }
+          }
+        }
+        return new Delta(list, since, version, nextId, rows);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } finally {
+      readers.add(c);
+    }
+  }
+
   private static long storedVersion(Connection c, String list) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
       s.setString(1, list);
@@ -206,6 +283,31 @@ final class SqliteStore implements AutoCloseable {
     } finally {
       readers.add(c);
     }
+  }
+
+  /** The nodes this node counts as replicas (see {@code ReplicaSet}). */
+  synchronized java.util.Set<String> replicaSet() throws SQLException {
+    java.util.Set<String> nodes = new java.util.TreeSet<>();
+    try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node FROM replica_set")) {
+      while (r.next()) nodes.add(r.getString(1));
+    }
+    writer.commit();
+    return nodes;
+  }
+
+  /** Replaces the stored replica set. Runs beside the batch writer, so it shares its lock. */
+  synchronized void saveReplicaSet(java.util.Set<String> nodes) throws SQLException {
+    try (Statement s = writer.createStatement()) {
+      s.executeUpdate("DELETE FROM replica_set");
+    }
+    try (PreparedStatement s = writer.prepareStatement("INSERT INTO replica_set (node) VALUES (?)")) {
+      for (String n : nodes) {
+        s.setString(1, n);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    writer.commit();
   }
 
   /** The version of {@code list} stored here, 0 when none. */

@@ -20,10 +20,14 @@ public final class NodeName {
 
   /** {@code --name node1@host.example}: a full name, checked. */
   public static String fromFullName(String name) {
+    return fromFullName(name, "--name");
+  }
+
+  static String fromFullName(String name, String flag) {
     String[] parts = name.split("@", -1);
-    if (parts.length != 2) throw new BadSettings("--name must look like name@host: " + name);
-    check(parts[0], "--name");
-    check(parts[1], "--name");
+    if (parts.length != 2) throw new BadSettings(flag + " must look like name@host: " + name);
+    check(parts[0], flag);
+    check(parts[1], flag);
     return name;
   }
 

@@ -5,23 +5,67 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What one node starts with, resolved once at the edge: a flag beats the book's
  * environment variable, which beats application.conf.
+ *
+ * @param connect nodes to join at start ({@code --connect}); empty: a cluster of its own
+ * @param distPorts where the node may listen for other nodes ({@code --dist-port-range})
+ * @param epmdPort the host's port mapper ({@code ERL_EPMD_PORT}, 4369)
  */
-public record NodeSettings(String node, String httpHost, int httpPort, Path dbFolder, Duration serverExpiry) {
+public record NodeSettings(String node, String httpHost, int httpPort, Path dbFolder, Duration serverExpiry,
+                           String cookie, List<String> connect, PortRange distPorts, int epmdPort) {
 
-  /** The flags of {@code todo start}; null where not given. */
-  public record Flags(String sname, String name, Integer httpPort, Path dbFolder) {
+  /** The flags of {@code todo start}; null (or empty) where not given. */
+  public record Flags(String sname, String name, String cookie, Integer httpPort, Path dbFolder,
+                      List<String> connect, String distPortRange) {
     public static Flags none() {
-      return new Flags(null, null, null, null);
+      return new Flags(null, null, null, null, null, List.of(), null);
+    }
+  }
+
+  /** An inclusive range of ports; {@code 0-0} means any free port. */
+  public record PortRange(int first, int last) {
+    public static final PortRange ANY = new PortRange(0, 0);
+
+    static PortRange parse(String text) {
+      String[] parts = text.split("-", -1);
+      try {
+        if (parts.length == 2) {
+          PortRange r = new PortRange(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+          if (r.first > 0 && r.first <= r.last && r.last < 65536) return r;
+        }
+      } catch (NumberFormatException ignored) {
+        // answered below
+      }
+      throw new BadSettings("--dist-port-range takes two ports, low-high (as 9100-9199), not '" + text + "'");
+    }
+
+    /** The first port of the range free on {@code host}; 0 (any) for {@link #ANY}. */
+    int firstFree(String host) {
+      if (this.equals(ANY)) return 0;
+      for (int port = first; port <= last; port++) {
+        try (var probe = new java.net.ServerSocket()) {
+          probe.bind(new java.net.InetSocketAddress(host, port));
+          return port;
+        } catch (java.io.IOException taken) {
+          // try the next one
+        }
+      }
+      throw new BadSettings("no free port in --dist-port-range " + first + "-" + last + " on " + host);
     }
   }
 
   public static NodeSettings resolve(Flags flags, Map<String, String> env) {
+    return resolve(flags, env, Path.of(System.getProperty("user.home")));
+  }
+
+  static NodeSettings resolve(Flags flags, Map<String, String> env, Path home) {
     Config todo = ConfigFactory.load().getConfig("todo");
     if (flags.sname() != null && flags.name() != null) throw new BadSettings("give --sname or --name, not both");
     String node = flags.name() != null ? NodeName.fromFullName(flags.name())
@@ -35,20 +79,38 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
     Duration expiry = env.containsKey("TODO_SERVER_EXPIRY")
         ? Duration.ofSeconds(positive(parseInt(env.get("TODO_SERVER_EXPIRY"), "TODO_SERVER_EXPIRY"), "TODO_SERVER_EXPIRY"))
         : todo.getDuration("server-expiry");
-    return new NodeSettings(node, env.getOrDefault("TODO_HTTP_HOST", todo.getString("http-host")), port, folder, expiry);
+    List<String> connect = new ArrayList<>();
+    for (String target : flags.connect() == null ? List.<String>of() : flags.connect()) {
+      connect.add(NodeName.fromFullName(target, "--connect"));
+    }
+    PortRange distPorts = flags.distPortRange() != null ? PortRange.parse(flags.distPortRange()) : PortRange.ANY;
+    return new NodeSettings(node, env.getOrDefault("TODO_HTTP_HOST", todo.getString("http-host")), port, folder, expiry,
+        Cookie.resolve(flags.cookie(), env, home), List.copyOf(connect), distPorts, EpmdClient.portFromEnv(env));
   }
 
-  /** The Pekko configuration of this node: application.conf with these settings laid over it. */
-  public Config config() {
-    Map<String, Object> overrides = Map.of(
-        "todo.node", node,
-        "todo.http-host", httpHost,
-        "todo.http-port", httpPort,
-        "todo.db-folder", dbFolder.toString(),
-        "todo.server-expiry", serverExpiry.toMillis() + "ms",
-        "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout", serverExpiry.toMillis() + "ms",
-        // Every member carries its node name, so any node can list the cluster by name.
-        "pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()))));
+  /** The same node, told to join {@code nodes} at start. */
+  public NodeSettings connectingTo(List<String> nodes) {
+    return new NodeSettings(node, httpHost, httpPort, dbFolder, serverExpiry, cookie, List.copyOf(nodes), distPorts, epmdPort);
+  }
+
+  /**
+   * The Pekko configuration of this node, listening for other nodes on {@code distPort}:
+   * application.conf with these settings laid over it. The cookie is not in it: it
+   * reaches only {@link ClusterTls}.
+   */
+  public Config config(int distPort) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("todo.node", node);
+    overrides.put("todo.http-host", httpHost);
+    overrides.put("todo.http-port", httpPort);
+    overrides.put("todo.db-folder", dbFolder.toString());
+    overrides.put("todo.server-expiry", serverExpiry.toMillis() + "ms");
+    overrides.put("pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout", serverExpiry.toMillis() + "ms");
+    // Other nodes reach this one by the host part of its name, as on the BEAM.
+    overrides.put("pekko.remote.artery.canonical.hostname", NodeName.host(node));
+    overrides.put("pekko.remote.artery.canonical.port", distPort);
+    // Every member carries its node name and HTTP address, so any node can list the cluster by name.
+    overrides.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()))));
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
   }
 

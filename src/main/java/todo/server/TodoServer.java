@@ -112,7 +112,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     this.database = database;
     this.node = node;
     ctx.getLog().info("Starting to-do server for {}.", name);
-    ctx.pipeToSelf(database.get(name), (loaded, failure) ->
+    ctx.pipeToSelf(database.newest(name), (loaded, failure) ->
         failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
   }
 

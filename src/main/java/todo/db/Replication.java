@@ -1,0 +1,180 @@
+package todo.db;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import todo.list.Change;
+import todo.list.TodoList;
+
+/**
+ * {@code Database.store} across the cluster: every change goes to every replica, and is
+ * acknowledged once enough of them (a majority by default) have committed it.
+ *
+ * <p>Nothing is fire-and-forget: Artery drops messages when its send queue overflows, so
+ * each replica's answer is awaited and the request sent again until the deadline, and the
+ * number of requests in flight is bounded. A replica found behind (it missed changes while
+ * away) is sent what it lacks as a {@link Delta} from this node's own copy.
+ */
+final class Replication {
+
+  private static final Logger log = LoggerFactory.getLogger(Replication.class);
+
+  /** How many replicas must store a change before it is acknowledged. */
+  enum Consistency {
+    ALL, MAJORITY, LOCAL;
+
+    int needed(int replicas) {
+      return switch (this) {
+        case ALL -> replicas;
+        case MAJORITY -> replicas / 2 + 1;
+        case LOCAL -> 1;
+      };
+    }
+  }
+
+  private final Database local;
+  private final ReplicaSet replicas;
+  private final Scheduler scheduler;
+  private final Consistency consistency;
+  private final Duration attemptTimeout;
+  private final Duration deadline;
+  private final Semaphore inFlight;
+  private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+
+  Replication(ActorSystem<?> system, Database local, ReplicaSet replicas) {
+    var config = system.settings().config().getConfig("todo.replication");
+    this.local = local;
+    this.replicas = replicas;
+    this.scheduler = system.scheduler();
+    this.consistency = Consistency.valueOf(config.getString("write-consistency").toUpperCase());
+    this.attemptTimeout = config.getDuration("attempt-timeout");
+    this.deadline = config.getDuration("deadline");
+    this.inFlight = new Semaphore(config.getInt("max-in-flight"));
+  }
+
+  CompletionStage<Done> store(Change change) {
+    Map<String, ReplicaSet.Node> nodes = replicas.nodes();
+    Tally tally = new Tally(change, consistency.needed(nodes.size()), nodes.size());
+    CompletionStage<Done> committedHere = local.storeLocal(change);
+    committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
+    long giveUpAt = System.nanoTime() + deadline.toNanos();
+    for (ReplicaSet.Node node : nodes.values()) {
+      if (node.name().equals(replicas.self())) continue;
+      if (node.ref() == null) {
+        tally.answer(node.name(), false, new StoreException(node.name() + " is down"));
+      } else if (!inFlight.tryAcquire()) {
+        tally.answer(node.name(), false, new StoreException("too many changes in flight to " + node.name()));
+      } else {
+        send(node, r -> new Replica.StoreChange(change, r), change, committedHere, giveUpAt)
+            .whenComplete((ok, failure) -> {
+              inFlight.release();
+              tally.answer(node.name(), failure == null, failure);
+            });
+      }
+    }
+    return tally.result;
+  }
+
+  /** Sends until the replica has the change (or a delta carrying it), or the deadline passes. */
+  private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+                                     Change change, CompletionStage<Done> committedHere, long giveUpAt) {
+    return ask(node, message).handle((reply, failure) -> {
+      if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
+      if (System.nanoTime() > giveUpAt) {
+        return CompletableFuture.<Done>failedFuture(new StoreException(node.name() + " did not store "
+            + change.list() + "@" + change.version() + ": " + (reply != null ? reply.problem() : "no answer")));
+      }
+      if (reply != null && reply.version() >= 0 && reply.version() < change.version() - 1) {
+        long have = reply.version(); // behind: send it what it lacks, once this node has committed the change
+        return committedHere.thenCompose(d -> local.delta(change.list(), have))
+            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta, r), change, committedHere, giveUpAt));
+      }
+      return send(node, message, change, committedHere, giveUpAt);
+    }).thenCompose(Function.identity());
+  }
+
+  private CompletionStage<Replica.Reply> ask(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
+    return AskPattern.ask(node.ref(), message::apply, attemptTimeout, scheduler);
+  }
+
+  /**
+   * The newest copy of {@code list} that the reachable replicas hold, brought into this
+   * node's store first: what a list's server starts from after a failover.
+   */
+  CompletionStage<TodoList> newest(String list) {
+    return local.version(list).thenCompose(mine -> {
+      List<CompletableFuture<Replica.Reply>> asked = new ArrayList<>();
+      for (ReplicaSet.Node node : replicas.nodes().values()) {
+        if (node.name().equals(replicas.self()) || node.ref() == null) continue;
+        asked.add(ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
+            .exceptionally(noAnswer -> null));
+      }
+      return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenCompose(all -> {
+        Replica.Reply newest = null;
+        for (var f : asked) {
+          Replica.Reply r = f.join();
+          if (r != null && r.version() > mine && (newest == null || r.version() > newest.version())) newest = r;
+        }
+        if (newest == null) return local.get(list);
+        ReplicaSet.Node holder = replicas.nodes().get(newest.node());
+        log.info("Copy of {} here is at version {}; taking {} from {}.", list, mine, newest.version(), newest.node());
+        return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), attemptTimeout, scheduler)
+            .thenCompose(local::storeLocal)
+            .thenCompose(d -> local.get(list));
+      });
+    });
+  }
+
+  /** Counts answers for one change and settles its future once the outcome is certain. */
+  private final class Tally {
+    final CompletableFuture<Done> result = new CompletableFuture<>();
+    final Change change;
+    final int needed;
+    final int total;
+    final List<String> stored = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+
+    Tally(Change change, int needed, int total) {
+      this.change = change;
+      this.needed = needed;
+      this.total = total;
+    }
+
+    synchronized void answer(String node, boolean ok, Throwable failure) {
+      if (ok) {
+        stored.add(node);
+        if (failing.remove(node) != null) log.info("Replica {} stores changes again.", node);
+      } else {
+        String reason = reason(failure);
+        problems.add(reason);
+        if (failing.put(node, true) == null) log.warn("Replica {} is not storing changes: {}", node, reason);
+      }
+      if (stored.size() >= needed) {
+        result.complete(Done.getInstance());
+      } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
+        result.completeExceptionally(new StoreException("stored " + change.list() + " on " + stored.size() + " of "
+            + total + " replicas " + stored + ", needs " + needed + ": " + String.join("; ", problems)
+            + (total > 1 ? ". Bring the missing nodes back, or forget dead ones (todo forget)." : "")));
+      }
+    }
+  }
+
+  static String reason(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return cause == null ? "unknown" : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,49 @@
+package todo.node;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One log line, by node name, for each change of the cluster that an operator cares about. */
+public final class ClusterLog {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterLog.class);
+
+  private ClusterLog() {}
+
+  public static void start(ActorSystem<?> system) {
+    system.systemActorOf(behavior(), "cluster-log", Props.empty());
+  }
+
+  private static Behavior<ClusterEvent.ClusterDomainEvent> behavior() {
+    return Behaviors.setup(ctx -> {
+      Cluster cluster = Cluster.get(ctx.getSystem());
+      cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+      return Behaviors.receiveMessage(event -> {
+        if (event instanceof ClusterEvent.MemberUp e && !e.member().equals(cluster.selfMember())) {
+          log.info("Node {} joined the cluster.", name(e.member()));
+        } else if (event instanceof ClusterEvent.MemberRemoved e && !e.member().equals(cluster.selfMember())) {
+          log.info(e.previousStatus() == MemberStatus.exiting()
+              ? "Node {} left the cluster." : "Node {} was removed from the cluster (downed).", name(e.member()));
+        } else if (event instanceof ClusterEvent.UnreachableMember e) {
+          log.warn("Node {} is unreachable.", name(e.member()));
+        } else if (event instanceof ClusterEvent.ReachableMember e) {
+          log.info("Node {} is reachable again.", name(e.member()));
+        }
+        return Behaviors.same();
+      });
+    });
+  }
+
+  static String name(Member m) {
+    return NodeRoles.node(m.getRoles()).orElse(m.address().toString());
+  }
+}

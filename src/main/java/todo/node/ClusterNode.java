@@ -1,0 +1,133 @@
+package todo.node;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.Leave;
+import org.apache.pekko.remote.artery.tcp.SSLEngineProviderSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node as the BEAM has one: a named cluster member that trusts only holders of the
+ * cookie, is registered with its host's port mapper, and is joined to the nodes it was
+ * told to connect to (or forms a cluster of its own).
+ */
+public final class ClusterNode {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+  private ClusterNode() {}
+
+  /** Starts the node's ActorSystem and returns once it is an Up member. */
+  public static ActorSystem<Void> start(NodeSettings s) {
+    EpmdClient epmd = new EpmdClient(s.epmdPort());
+    List<Address> seeds = addressesOf(s.connect(), epmd); // fail before anything starts
+    int distPort = s.distPorts().firstFree(NodeName.host(s.node()));
+    ClusterTls tls = ClusterTls.create(s.node(), s.cookie());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo",
+        ActorSystemSetup.create(BootstrapSetup.create(s.config(distPort))).and(SSLEngineProviderSetup.create(sys -> tls)));
+    try {
+      Cluster cluster = Cluster.get(system);
+      register(system, epmd, s.node(), cluster.selfMember().address().getPort().orElseThrow());
+      ClusterLog.start(system);
+      if (seeds.isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      } else {
+        log.info("Node {} is joining the cluster of {}.", s.node(), String.join(", ", s.connect()));
+        cluster.manager().tell(new JoinSeedNodes(seeds));
+      }
+      awaitUp(system, s);
+      refuseTakenName(cluster, s.node());
+      DeadNodeDowning.start(system, epmd);
+      return system;
+    } catch (RuntimeException e) {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // stopping anyway
+      }
+      throw e;
+    }
+  }
+
+  /** The cluster addresses of {@code nodes}, from their hosts' port mappers. */
+  static List<Address> addressesOf(List<String> nodes, EpmdClient epmd) {
+    List<Address> addresses = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (String node : nodes) {
+      String host = NodeName.host(node);
+      try {
+        Optional<Integer> port = epmd.portOf(host, NodeName.shortName(node));
+        if (port.isPresent()) addresses.add(new Address("pekko", "todo", host, port.get()));
+        else problems.add(node + " is not registered with the port mapper of " + host + " (port " + epmd.port() + ")");
+      } catch (IOException e) {
+        problems.add("no port mapper answers on " + host + ":" + epmd.port() + " (" + e.getMessage() + ")");
+      }
+    }
+    if (addresses.isEmpty() && !nodes.isEmpty()) throw new CannotStart("cannot connect: " + String.join("; ", problems));
+    problems.forEach(p -> log.warn("Skipping a node to connect to: {}", p));
+    return addresses;
+  }
+
+  private static void register(ActorSystem<?> system, EpmdClient epmd, String node, int distPort) {
+    EpmdRegistration registration;
+    try {
+      registration = EpmdRegistration.start(epmd, NodeName.shortName(node), distPort);
+    } catch (EpmdClient.NameTaken taken) {
+      throw new BadSettings("the node name " + node + " is taken: another node on this host runs as "
+          + NodeName.shortName(node) + " (epmd -names lists it)");
+    } catch (IOException e) {
+      throw new CannotStart("cannot register " + node + " with a port mapper: " + e.getMessage());
+    }
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "epmd-unregister", () -> {
+      registration.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  private static void awaitUp(ActorSystem<?> system, NodeSettings s) {
+    Cluster cluster = Cluster.get(system);
+    Duration timeout = system.settings().config().getDuration("todo.join-timeout");
+    long giveUpAt = System.nanoTime() + timeout.toNanos();
+    while (cluster.selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > giveUpAt) {
+        throw new CannotStart("node " + s.node() + " could not join " + String.join(", ", s.connect()) + " within "
+            + timeout.toSeconds() + " s (a different cookie? see the lines above)");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CannotStart("interrupted while joining");
+      }
+    }
+  }
+
+  /** A name is unique in a cluster: a second node with a taken name leaves, the first keeps running. */
+  private static void refuseTakenName(Cluster cluster, String node) {
+    for (Member m : cluster.state().getMembers()) {
+      if (m.equals(cluster.selfMember()) || m.status() != MemberStatus.up()) continue;
+      if (NodeRoles.node(m.getRoles()).filter(node::equals).isPresent()) {
+        cluster.manager().tell(new Leave(cluster.selfMember().address()));
+        throw new BadSettings("the node name " + node + " is taken in this cluster (by the member at " + m.address() + ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package todo.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Map;
+
+/**
+ * The cluster's shared secret, found as the BEAM finds its cookie: {@code --cookie}, else
+ * {@code TODO_COOKIE}, else {@code ~/.todo.cookie}, created with 20 random capital letters
+ * and mode 0400 on first start, like {@code ~/.erlang.cookie}.
+ */
+public final class Cookie {
+
+  private Cookie() {}
+
+  public static String resolve(String flag, Map<String, String> env, Path home) {
+    if (flag != null) return check(flag, "--cookie");
+    if (env.containsKey("TODO_COOKIE")) return check(env.get("TODO_COOKIE"), "TODO_COOKIE");
+    Path file = home.resolve(".todo.cookie");
+    try {
+      if (!Files.exists(file)) create(file);
+      return check(Files.readString(file, StandardCharsets.UTF_8).strip(), file.toString());
+    } catch (IOException e) {
+      throw new BadSettings("cannot read or create the cookie file " + file + ": " + e.getMessage()
+          + " (or give --cookie / TODO_COOKIE)");
+    }
+  }
+
+  private static void create(Path file) throws IOException {
+    SecureRandom random = new SecureRandom();
+    StringBuilder cookie = new StringBuilder();
+    for (int i = 0; i < 20; i++) cookie.append((char) ('A' + random.nextInt(26)));
+    Path tmp = Files.createTempFile(file.getParent(), ".todo.cookie", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, cookie, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r--------"));
+    try {
+      Files.move(tmp, file); // atomic: two nodes starting at once agree on one cookie
+    } catch (FileAlreadyExistsException anotherNodeWon) {
+      Files.delete(tmp);
+    }
+  }
+
+  private static String check(String cookie, String source) {
+    if (cookie.isBlank()) throw new BadSettings(source + ": the cookie is empty");
+    return cookie;
+  }
+}

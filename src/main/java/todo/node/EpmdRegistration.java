@@ -1,0 +1,116 @@
+package todo.node;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node registered ({@code name -> distribution port}) with its host's port
+ * mapper, like {@code erl} with {@code epmd}: the real epmd if one answers, else an
+ * embedded {@link Epmd} that this node starts. If the port mapper goes away (the node that
+ * embedded it died), the first node to notice starts a new one and every node registers
+ * again.
+ */
+public final class EpmdRegistration implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EpmdRegistration.class);
+
+  private final EpmdClient client;
+  private final String name;
+  private final int distPort;
+  private volatile boolean closed;
+  private volatile Socket registration;
+  private volatile Epmd embedded;
+
+  private EpmdRegistration(EpmdClient client, String name, int distPort) {
+    this.client = client;
+    this.name = name;
+    this.distPort = distPort;
+  }
+
+  /**
+   * Registers {@code name}; throws {@link EpmdClient.NameTaken} when a live node on this
+   * host already has it.
+   */
+  public static EpmdRegistration start(EpmdClient client, String name, int distPort) throws IOException {
+    EpmdRegistration r = new EpmdRegistration(client, name, distPort);
+    r.register();
+    Thread watcher = new Thread(r::watch, "epmd-registration");
+    watcher.setDaemon(true);
+    watcher.start();
+    return r;
+  }
+
+  /** True when this node runs the host's port mapper itself. */
+  public boolean embedsPortMapper() {
+    return embedded != null;
+  }
+
+  private void register() throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 50 && !closed; attempt++) {
+      try {
+        registration = client.register(name, distPort);
+        return;
+      } catch (EpmdClient.NameTaken taken) {
+        throw taken;
+      } catch (IOException noPortMapper) {
+        last = noPortMapper;
+        tryToEmbed();
+      }
+      sleepQuietly(20 + ThreadLocalRandom.current().nextInt(80));
+    }
+    throw new IOException("cannot register with a port mapper on port " + client.port()
+        + (last != null ? ": " + last.getMessage() : ""));
+  }
+
+  private void tryToEmbed() {
+    try {
+      embedded = Epmd.start(client.port());
+      log.info("No port mapper answered on port {}: {} runs one (EPMD protocol).", client.port(), name);
+    } catch (IOException anotherNodeWon) {
+      // someone started one first: register with theirs on the next try
+    }
+  }
+
+  private void watch() {
+    while (!closed) {
+      try {
+        while (registration.getInputStream().read() >= 0) {
+          // the port mapper never sends anything after the registration answer
+        }
+      } catch (IOException ignored) {
+        // same as end of stream: the port mapper went away
+      }
+      if (closed) return;
+      log.warn("The port mapper on port {} went away; registering {} again.", client.port(), name);
+      try {
+        register();
+      } catch (IOException e) {
+        log.error("Node {} is no longer registered with a port mapper: {}", name, e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      if (registration != null) registration.close();
+      if (embedded != null) embedded.close();
+    } catch (IOException ignored) {
+      // closing at shutdown
+    }
+  }
+}
