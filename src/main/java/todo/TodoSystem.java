@@ -1,5 +1,8 @@
 package todo;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -7,14 +10,21 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.db.Database;
 import todo.db.StoreException;
 import todo.node.BadSettings;
+import todo.node.CannotStart;
 import todo.node.ClusterNode;
+import todo.node.NodeName;
+import todo.node.NodeRoles;
 import todo.node.NodeSettings;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
@@ -23,51 +33,148 @@ import todo.web.WebServer;
 /**
  * One node, wired as the book's {@code Todo.System}: the cluster member, the database, the
  * list servers (sharded), the cache that finds them, and the web server, in that order.
+ *
+ * <p>A Pekko cluster member can never join another cluster, so a node that runs alone and
+ * is told to {@link #connect} starts its member again (a new ActorSystem) joining the
+ * other node; its folder, name and HTTP port stay. The ActorSystem of the moment is one
+ * {@link Incarnation}.
  */
 public final class TodoSystem {
 
   private static final Logger log = LoggerFactory.getLogger(TodoSystem.class);
 
-  private final NodeSettings settings;
-  private final ActorSystem<Void> system;
-  private final Database database;
-  private final TodoCache cache;
-  private final ServerBinding http;
+  /** What runs while the node has one ActorSystem. */
+  private record Incarnation(ActorSystem<Void> system, Database database, TodoCache cache, ServerBinding http) {}
 
-  private TodoSystem(NodeSettings settings, ActorSystem<Void> system, Database database, TodoCache cache, ServerBinding http) {
+  private final NodeSettings settings;
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private volatile Incarnation now;
+  private volatile boolean restarting;
+
+  private TodoSystem(NodeSettings settings) {
     this.settings = settings;
-    this.system = system;
-    this.database = database;
-    this.cache = cache;
-    this.http = http;
   }
 
   /**
    * Starts a node and returns once it serves HTTP. Throws {@link BadSettings} when the HTTP
-   * port or the node name is taken, {@code CannotStart} when it cannot join the nodes it
+   * port or the node name is taken, {@link CannotStart} when it cannot join the nodes it
    * should connect to, and {@link StoreException} when the database cannot be opened.
    */
   public static TodoSystem start(NodeSettings settings) {
     checkPortIsFree(settings); // before anything is started or written
-    ActorSystem<Void> system = ClusterNode.start(settings);
+    TodoSystem node = new TodoSystem(settings);
+    node.become(node.boot(settings));
+    return node;
+  }
+
+  private Incarnation boot(NodeSettings s) {
+    ActorSystem<Void> system = ClusterNode.start(s);
     try {
-      Database database = Database.open(system, settings.node(), settings.dbFolder());
-      TodoServer.init(system, database, settings.node());
+      Database database = Database.open(system, s.node(), s.dbFolder(), metrics);
+      TodoServer.init(system, database, s.node());
       TodoCache cache = new TodoCache(system);
-      ServerBinding http = bindHttp(system, cache, settings);
-      http.addToCoordinatedShutdown(java.time.Duration.ofSeconds(5), system);
+      ServerBinding http = bindHttp(system, cache, s);
+      http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {
-        log.info("Node {} is leaving: handing its lists over and closing its store.", settings.node());
-        return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+        log.info("Node {} is leaving: handing its lists over and closing its store.", s.node());
+        return CompletableFuture.completedFuture(Done.getInstance());
       });
-      log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", settings.node(), settings.httpUrl(),
+      log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
           database.file(), Cluster.get(system).state().members().size());
-      return new TodoSystem(settings, system, database, cache, http);
+      return new Incarnation(system, database, cache, http);
     } catch (RuntimeException e) {
       system.terminate();
       awaitQuietly(system.getWhenTerminated());
       throw e;
     }
+  }
+
+  private void become(Incarnation next) {
+    now = next;
+    next.system().getWhenTerminated().thenRun(() -> {
+      if (now == next && !restarting) stopped.complete(Done.getInstance()); // stopped for good, not replaced
+    });
+  }
+
+  /** What {@link #connect} has to do. */
+  public enum Connection { ALREADY_CONNECTED, MUST_RESTART }
+
+  /**
+   * Checks that this node can connect to {@code node}'s cluster, as {@code Node.connect}
+   * would. A node alone joins by starting its member again ({@link #restartJoining}); a
+   * node already in a cluster with others cannot join a second one (clusters do not
+   * merge), and a node alone that holds lists of its own is refused too, so that two
+   * histories of one list can never meet.
+   *
+   * @throws BadSettings with the reason, when the node cannot connect
+   */
+  public synchronized Connection checkConnect(String node) {
+    NodeName.fromFullName(node, "node");
+    Incarnation current = now;
+    List<String> members = members(Cluster.get(current.system()));
+    if (node.equals(settings.node()) || members.contains(node)) return Connection.ALREADY_CONNECTED;
+    List<String> others = members.stream().filter(n -> !n.equals(settings.node())).toList();
+    if (!others.isEmpty()) {
+      throw new BadSettings(settings.node() + " is already in a cluster with " + String.join(", ", others)
+          + "; Pekko clusters cannot merge: stop one side and start it with --connect " + node);
+    }
+    long lists = current.database().listCount().toCompletableFuture().join();
+    if (lists > 0) {
+      throw new BadSettings(settings.node() + " holds " + lists + " lists of its own; joining " + node
+          + " could mix two histories of a list: start it on an empty --db-folder with --connect " + node);
+    }
+    ClusterNode.addressesOf(List.of(node), settings.epmdPort()); // is it there at all? (throws CannotStart)
+    return Connection.MUST_RESTART;
+  }
+
+  /** Connects to {@code node}: true once this node is a member of its cluster. */
+  public synchronized boolean connect(String node) {
+    return checkConnect(node) == Connection.ALREADY_CONNECTED || restartJoining(node);
+  }
+
+  /** Starts this node's member again, joined to {@code node}; on failure it runs alone again. */
+  synchronized boolean restartJoining(String node) {
+    log.info("Node {} connects to {}: starting its cluster member again to join.", settings.node(), node);
+    restarting = true;
+    try {
+      stopQuietly(now);
+      try {
+        become(boot(settings.connectingTo(List.of(node))));
+        return true;
+      } catch (RuntimeException e) {
+        log.warn("Node {} could not join {}: {} It runs alone again.", settings.node(), node, e.getMessage());
+        become(boot(settings.connectingTo(List.of())));
+        throw new BadSettings("could not connect to " + node + ": " + e.getMessage());
+      }
+    } finally {
+      restarting = false;
+    }
+  }
+
+  /** For the HTTP route: connects in the background when the member must restart. */
+  public Connection connectInBackground(String node) {
+    Connection c = checkConnect(node);
+    if (c == Connection.MUST_RESTART) {
+      Thread t = new Thread(() -> {
+        try {
+          Thread.sleep(300); // let the answer to this request go out before HTTP stops
+          restartJoining(node);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          // logged by restartJoining
+        }
+      }, "connect-" + node);
+      t.start();
+    }
+    return c;
+  }
+
+  private static List<String> members(Cluster cluster) {
+    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+        .map(Member::getRoles).map(NodeRoles::node).flatMap(java.util.Optional::stream).toList();
   }
 
   private static void checkPortIsFree(NodeSettings s) {
@@ -84,9 +191,9 @@ public final class TodoSystem {
         + " (is the port in use? choose another with --http-port or TODO_HTTP_PORT)");
   }
 
-  private static ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, NodeSettings s) {
+  private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, s.node(), s.httpHost(), s.httpPort())
+      return WebServer.bind(system, cache, n -> connectInBackground(n) == Connection.ALREADY_CONNECTED, metrics::scrape, s.node(), s.httpHost(), s.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);
@@ -100,30 +207,36 @@ public final class TodoSystem {
   }
 
   public ActorSystem<Void> actorSystem() {
-    return system;
+    return now.system();
   }
 
   public Database database() {
-    return database;
+    return now.database();
   }
 
   public TodoCache cache() {
-    return cache;
+    return now.cache();
   }
 
   /** The port HTTP is bound to. */
   public int httpPort() {
-    return http.localAddress().getPort();
+    return now.http().localAddress().getPort();
   }
 
   /** Leaves gracefully (CoordinatedShutdown: HTTP unbinds, shards hand over, the store closes). */
   public void stop() {
-    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
-    awaitQuietly(system.getWhenTerminated());
+    stopQuietly(now);
+    stopped.complete(Done.getInstance());
   }
 
+  private static void stopQuietly(Incarnation incarnation) {
+    CoordinatedShutdown.get(incarnation.system()).runAll(CoordinatedShutdown.unknownReason());
+    awaitQuietly(incarnation.system().getWhenTerminated());
+  }
+
+  /** Completes when the node has stopped for good (not when it restarts its member to connect). */
   public CompletionStage<Done> whenTerminated() {
-    return system.getWhenTerminated();
+    return stopped;
   }
 
   private static void awaitQuietly(CompletionStage<Done> stage) {

@@ -43,7 +43,8 @@ public final class Database {
   private final BoundedSourceQueue<Write> writes;
   private final Replication replication;
 
-  private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch) {
+  private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch,
+                   io.micrometer.core.instrument.MeterRegistry metrics) {
     this.node = node;
     this.store = store;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
@@ -58,7 +59,7 @@ public final class Database {
             .run(system);
     this.writes = queueAndDone.first();
     system.systemActorOf(Replica.create(this, node), Replica.NAME, org.apache.pekko.actor.typed.Props.empty());
-    this.replication = new Replication(system, this, ReplicaSet.start(system, store, node));
+    this.replication = new Replication(system, this, ReplicaSet.start(system, store, node), metrics);
     CompletionStage<Done> drained = queueAndDone.second();
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
@@ -74,12 +75,13 @@ public final class Database {
    * Opens {@code <folder>/<node short name>/todo.db}: one folder per node, so nodes on one
    * machine never share a file (the book's {@code persist/node1/}).
    */
-  public static Database open(ActorSystem<?> system, String node, Path folder) {
+  public static Database open(ActorSystem<?> system, String node, Path folder,
+                              io.micrometer.core.instrument.MeterRegistry metrics) {
     var config = system.settings().config().getConfig("todo.db");
     Path file = folder.resolve(node.split("@", 2)[0]).resolve("todo.db");
     try {
       SqliteStore store = new SqliteStore(file, config.getInt("read-connections"), config.getString("synchronous"));
-      return new Database(system, node, store, config.getInt("queue-size"), config.getInt("max-batch"));
+      return new Database(system, node, store, config.getInt("queue-size"), config.getInt("max-batch"), metrics);
     } catch (SQLException e) {
       throw new StoreException("cannot open " + file + ": " + e.getMessage());
     }
@@ -146,6 +148,17 @@ public final class Database {
         return store.delta(list, since);
       } catch (SQLException e) {
         throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+      }
+    }, blocking);
+  }
+
+  /** How many lists this node's file holds. */
+  public CompletionStage<Long> listCount() {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.listCount();
+      } catch (SQLException e) {
+        throw new StoreException("cannot read the lists of " + node + ": " + e.getMessage());
       }
     }, blocking);
   }

@@ -55,7 +55,10 @@ final class Replication {
   private final Semaphore inFlight;
   private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
 
-  Replication(ActorSystem<?> system, Database local, ReplicaSet replicas) {
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+  Replication(ActorSystem<?> system, Database local, ReplicaSet replicas, io.micrometer.core.instrument.MeterRegistry metrics) {
+    this.metrics = metrics;
     var config = system.settings().config().getConfig("todo.replication");
     this.local = local;
     this.replicas = replicas;
@@ -161,10 +164,11 @@ final class Replication {
       } else {
         String reason = reason(failure);
         problems.add(reason);
+        metrics.counter("todo.store.failures", "node", node).increment();
         if (failing.put(node, true) == null) log.warn("Replica {} is not storing changes: {}", node, reason);
       }
       if (stored.size() >= needed) {
-        result.complete(Done.getInstance());
+        if (result.complete(Done.getInstance())) metrics.counter("todo.changes.acknowledged").increment();
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
         result.completeExceptionally(new StoreException("stored " + change.list() + " on " + stored.size() + " of "
             + total + " replicas " + stored + ", needs " + needed + ": " + String.join("; ", problems)

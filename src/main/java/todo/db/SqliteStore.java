@@ -310,6 +310,15 @@ final class SqliteStore implements AutoCloseable {
     writer.commit();
   }
 
+  long listCount() throws SQLException {
+    Connection c = takeReader();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM lists")) {
+      return r.next() ? r.getLong(1) : 0;
+    } finally {
+      readers.add(c);
+    }
+  }
+
   /** The version of {@code list} stored here, 0 when none. */
   long version(String list) throws SQLException {
     Connection c = takeReader();

@@ -67,7 +67,11 @@ public final class ClusterNode {
     }
   }
 
-  /** The cluster addresses of {@code nodes}, from their hosts' port mappers. */
+  /** The cluster addresses of {@code nodes}, from their hosts' port mappers (on {@code epmdPort}). */
+  public static List<Address> addressesOf(List<String> nodes, int epmdPort) {
+    return addressesOf(nodes, new EpmdClient(epmdPort));
+  }
+
   static List<Address> addressesOf(List<String> nodes, EpmdClient epmd) {
     List<Address> addresses = new ArrayList<>();
     List<String> problems = new ArrayList<>();

@@ -23,7 +23,7 @@ public final class NodeName {
     return fromFullName(name, "--name");
   }
 
-  static String fromFullName(String name, String flag) {
+  public static String fromFullName(String name, String flag) {
     String[] parts = name.split("@", -1);
     if (parts.length != 2) throw new BadSettings(flag + " must look like name@host: " + name);
     check(parts[0], flag);

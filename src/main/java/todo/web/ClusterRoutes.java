@@ -12,25 +12,63 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import todo.node.BadSettings;
+import todo.node.CannotStart;
+import todo.node.NodeName;
 import todo.node.NodeRoles;
 
 /** What a node knows of the cluster: its own name, the others', where each serves HTTP. */
 final class ClusterRoutes extends AllDirectives {
 
+  /** Connects this node to another node's cluster: true when already connected, false when joining now. */
+  public interface Connector {
+    boolean connect(String node);
+  }
+
   private final Cluster cluster;
   private final String self;
+  private final Connector connector;
 
-  ClusterRoutes(ActorSystem<?> system, String self) {
+  ClusterRoutes(ActorSystem<?> system, String self, Connector connector) {
     this.cluster = Cluster.get(system);
     this.self = self;
+    this.connector = connector;
   }
 
   Route route() {
     return concat(
         // curl http://localhost:5454/api/cluster
         path(PathMatchers.segment("api").slash("cluster"), () -> get(() -> complete(Responses.json(StatusCodes.OK, describe())))),
+        // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
+        path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> post(() -> extractRequest(req ->
+            complete(connect(Input.query(req.getUri().rawQueryString().orElse(null))))))),
         // curl http://localhost:5454/health
         path("health", () -> get(() -> complete(Responses.text(StatusCodes.OK, "ok")))));
+  }
+
+  private HttpResponse connect(Map<String, String> params) {
+    String node = Input.required(params, "node");
+    try {
+      NodeName.fromFullName(node, "node");
+    } catch (BadSettings e) {
+      throw new BadRequest(e.getMessage());
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("node", node);
+    try {
+      if (connector.connect(node)) {
+        body.put("connected", true);
+        return Responses.json(StatusCodes.OK, body);
+      }
+    } catch (BadSettings | CannotStart e) {
+      return Responses.text(StatusCodes.CONFLICT, e.getMessage());
+    }
+    body.put("connected", false);
+    body.put("joining", true);
+    body.put("note", self + " runs alone, so it starts its cluster member again to join " + node
+        + " (HTTP pauses for a moment); GET /api/cluster shows when it is in.");
+    return Responses.json(StatusCodes.ACCEPTED, body);
   }
 
   private Map<String, Object> describe() {

@@ -28,17 +28,22 @@ public final class WebServer extends AllDirectives {
   private final JsonRoutes json;
   private final ClusterRoutes cluster;
 
-  private WebServer(ActorSystem<?> system, TodoCache cache, String node) {
+  private final java.util.function.Supplier<String> metrics;
+
+  private WebServer(ActorSystem<?> system, TodoCache cache, ClusterRoutes.Connector connector,
+                    java.util.function.Supplier<String> metrics, String node) {
+    this.metrics = metrics;
     Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
     ListServers servers = new ListServers(cache, timeout, system.executionContext());
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers);
-    this.cluster = new ClusterRoutes(system, node);
+    this.cluster = new ClusterRoutes(system, node, connector);
   }
 
   /** Binds the routes on {@code host:port}; fails when the port is taken. */
-  public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, String node, String host, int port) {
-    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, node).route());
+  public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, ClusterRoutes.Connector connector,
+                                                   java.util.function.Supplier<String> metrics, String node, String host, int port) {
+    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, connector, metrics, node).route());
   }
 
   Route route() {
@@ -47,6 +52,8 @@ public final class WebServer extends AllDirectives {
         book.route(),
         json.route(),
         cluster.route(),
+        // curl http://localhost:5454/metrics  (Prometheus text format)
+        path("metrics", () -> get(() -> complete(Responses.text(StatusCodes.OK, metrics.get())))),
         complete(StatusCodes.NOT_FOUND, "not found"))))));
   }
 
