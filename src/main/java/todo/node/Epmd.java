@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +28,7 @@ final class Epmd implements AutoCloseable {
   private final ServerSocket server;
   private final Map<String, Registered> names = new ConcurrentHashMap<>();
   private final AtomicInteger creation = new AtomicInteger(1);
+  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
   private Epmd(ServerSocket server) {
     this.server = server;
@@ -52,6 +54,7 @@ final class Epmd implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        connections.add(s);
         Thread t = new Thread(() -> serve(s), "epmd-conn");
         t.setDaemon(true);
         t.start();
@@ -90,6 +93,7 @@ final class Epmd implements AutoCloseable {
       // the peer went away
     } finally {
       if (registered != null) names.remove(registered);
+      connections.remove(s);
     }
   }
 
@@ -126,8 +130,10 @@ final class Epmd implements AutoCloseable {
     out.flush();
   }
 
+  /** Stops answering and drops every registration, as a dying port mapper's process would. */
   @Override
   public void close() throws IOException {
     server.close();
+    for (Socket s : connections) s.close();
   }
 }
