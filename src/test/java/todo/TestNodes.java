@@ -17,8 +17,17 @@ public final class TestNodes {
   }
 
   public static TodoSystem start(String sname, Path dbFolder, Duration serverExpiry) {
-    return TodoSystem.start(new NodeSettings(sname + "@localhost", "127.0.0.1", freePort(), dbFolder, serverExpiry,
-        "test-cookie", List.of(), NodeSettings.PortRange.ANY, EPMD_PORT));
+    return TodoSystem.start(settings(sname, dbFolder, serverExpiry, List.of()));
+  }
+
+  /** A node that joins the cluster of {@code connect} (names like "a@localhost") at start. */
+  public static TodoSystem startConnected(String sname, Path dbFolder, String... connect) {
+    return TodoSystem.start(settings(sname, dbFolder, Duration.ofSeconds(60), List.of(connect)));
+  }
+
+  private static NodeSettings settings(String sname, Path dbFolder, Duration serverExpiry, List<String> connect) {
+    return new NodeSettings(sname + "@localhost", "127.0.0.1", freePort(), dbFolder, serverExpiry,
+        "test-cookie", connect, NodeSettings.PortRange.ANY, EPMD_PORT);
   }
 
   /** One port mapper port per test JVM, so test runs never share a port mapper with each other or with real nodes. */

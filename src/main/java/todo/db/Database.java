@@ -42,6 +42,7 @@ public final class Database {
   private final Executor blocking;
   private final BoundedSourceQueue<Write> writes;
   private final Replication replication;
+  private final ReplicaSet replicaSet;
 
   private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch,
                    io.micrometer.core.instrument.MeterRegistry metrics) {
@@ -59,7 +60,8 @@ public final class Database {
             .run(system);
     this.writes = queueAndDone.first();
     system.systemActorOf(Replica.create(this, node), Replica.NAME, org.apache.pekko.actor.typed.Props.empty());
-    this.replication = new Replication(system, this, ReplicaSet.start(system, store, node), metrics);
+    this.replicaSet = ReplicaSet.start(system, store, node);
+    this.replication = new Replication(system, this, replicaSet, metrics);
     CompletionStage<Done> drained = queueAndDone.second();
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
@@ -85,6 +87,11 @@ public final class Database {
     } catch (SQLException e) {
       throw new StoreException("cannot open " + file + ": " + e.getMessage());
     }
+  }
+
+  /** The nodes every change must reach, as this node sees them now. */
+  public ReplicaSet replicaSet() {
+    return replicaSet;
   }
 
   public Path file() {

@@ -28,6 +28,10 @@ public final class ClusterLog {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
       return Behaviors.receiveMessage(event -> {
+        MemberStatus selfStatus = cluster.selfMember().status();
+        if (selfStatus != MemberStatus.up() && selfStatus != MemberStatus.weaklyUp()) {
+          return Behaviors.same(); // while this node leaves, the others vanish from its view: no news
+        }
         if (event instanceof ClusterEvent.MemberUp e && !e.member().equals(cluster.selfMember())) {
           log.info("Node {} joined the cluster.", name(e.member()));
         } else if (event instanceof ClusterEvent.MemberRemoved e && !e.member().equals(cluster.selfMember())) {

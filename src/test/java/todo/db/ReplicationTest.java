@@ -1,0 +1,92 @@
+package todo.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import todo.TestNodes;
+import todo.TodoSystem;
+import todo.list.Entry;
+import todo.list.TodoList;
+import todo.server.TodoServer;
+
+/** Three nodes in one JVM: every change reaches every node's own file. */
+class ReplicationTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final LocalDate DAY = LocalDate.parse("2018-12-19");
+
+  @TempDir static Path dir;
+  private static TodoSystem a;
+  private static TodoSystem b;
+  private static TodoSystem c;
+
+  @BeforeAll
+  static void start() {
+    a = TestNodes.start("a", dir);
+    b = TestNodes.startConnected("b", dir, "a@localhost");
+    c = TestNodes.startConnected("c", dir, "b@localhost");
+    await().atMost(TIMEOUT).until(() -> List.of(a, b, c).stream()
+        .allMatch(n -> n.database().replicaSet().nodes().size() == 3));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TodoSystem n : List.of(c, b, a)) n.stop();
+  }
+
+  private static void add(TodoSystem via, String list, String title) {
+    var result = via.cache().serverProcess(list)
+        .<TodoServer.WriteResult>ask(r -> new TodoServer.AddEntry(DAY, title, null, r), TIMEOUT).toCompletableFuture().join();
+    assertThat(result).isInstanceOf(TodoServer.Written.class);
+  }
+
+  private static TodoList stored(TodoSystem node, String list) {
+    return node.database().get(list).toCompletableFuture().join();
+  }
+
+  @Test
+  void anAcknowledgedChangeIsOnAMajorityAndReachesEveryNode() {
+    add(b, "everywhere", "Dentist");
+    long holding = List.of(a, b, c).stream().filter(n -> stored(n, "everywhere").version() == 1).count();
+    assertThat(holding).isGreaterThanOrEqualTo(2);
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      for (TodoSystem n : List.of(a, b, c)) {
+        assertThat(stored(n, "everywhere").entries()).extracting(Entry::title).containsExactly("Dentist");
+      }
+    });
+  }
+
+  @Test
+  void aStaleCopyIsRepairedFromTheNewestAndThenSentWhatItLacks() {
+    // version 1 of "behind" reaches a and b only, as if c had been away
+    var first = TodoList.empty("behind").add(DAY, "Dentist", null).change();
+    a.database().storeLocal(first).toCompletableFuture().join();
+    b.database().storeLocal(first).toCompletableFuture().join();
+
+    add(c, "behind", "Shopping"); // the server starts from the newest copy, makes version 2
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      for (TodoSystem n : List.of(a, b, c)) {
+        TodoList copy = stored(n, "behind");
+        assertThat(copy.version()).isEqualTo(2);
+        assertThat(copy.entries()).extracting(Entry::title).containsExactly("Dentist", "Shopping");
+      }
+    });
+  }
+
+  @Test
+  void everyNodeNamesTheSameServerForAList() {
+    add(a, "one-server", "Dentist");
+    var hosts = List.of(a, b, c).stream().map(n -> n.cache().serverProcess("one-server")
+        .ask(TodoServer.Describe::new, TIMEOUT).toCompletableFuture().join().node()).distinct().toList();
+    assertThat(hosts).hasSize(1);
+  }
+}
