@@ -111,9 +111,12 @@ public final class Database {
    * The newest copy of {@code list} among the reachable replicas, stored here first: what a
    * list's server starts from, so a failover never serves a stale copy.
    */
-  public CompletionStage<TodoList> newest(String list) {
+  public CompletionStage<Newest> newest(String list) {
     return replication.newest(list);
   }
+
+  /** A list as its server starts from it; {@code staleBecause} is null when a majority vouched for it. */
+  public record Newest(TodoList list, String staleBecause) {}
 
   /**
    * Stores {@code change} in this node's file. Completes once committed; fails with a
@@ -192,6 +195,9 @@ public final class Database {
         if (outcomes.get(i) == SqliteStore.Outcome.GAP) {
           w.done.completeExceptionally(new StoreException(
               "store on " + node + " lacks the versions of list " + w.list + " before " + w.version));
+        } else if (outcomes.get(i) == SqliteStore.Outcome.AHEAD) {
+          w.done.completeExceptionally(new StoreException(
+              node + " holds a newer version of list " + w.list + " than " + w.version + ": its server started from a stale copy"));
         } else {
           w.done.complete(Done.getInstance());
         }

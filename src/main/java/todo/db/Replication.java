@@ -97,6 +97,9 @@ final class Replication {
                                      Change change, CompletionStage<Done> committedHere, long giveUpAt) {
     return ask(node, message).handle((reply, failure) -> {
       if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
+      if (reply != null && reply.version() >= change.version()) { // it holds a newer history: this server is stale
+        return CompletableFuture.<Done>failedFuture(new StoreException(reply.problem()));
+      }
       if (System.nanoTime() > giveUpAt) {
         return CompletableFuture.<Done>failedFuture(new StoreException(node.name() + " did not store "
             + change.list() + "@" + change.version() + ": " + (reply != null ? reply.problem() : "no answer")));
@@ -116,28 +119,50 @@ final class Replication {
 
   /**
    * The newest copy of {@code list} that the reachable replicas hold, brought into this
-   * node's store first: what a list's server starts from after a failover.
+   * node's store first: what a list's server starts from after a failover. Every
+   * acknowledged change is on a majority, so when a majority answered, the newest copy
+   * among them holds all of them; otherwise {@code staleBecause} says why it may not.
    */
-  CompletionStage<TodoList> newest(String list) {
+  CompletionStage<Database.Newest> newest(String list) {
+    int needed = consistency.needed(replicas.nodes().size());
+    return newestCopy(list).thenApply(found -> new Database.Newest(found.list(),
+        found.answered() >= needed ? null : "only " + found.answered() + " of " + replicas.nodes().size()
+            + " replicas answered (a majority is " + needed + "; no answer from " + String.join(", ", found.silent())
+            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget)."));
+  }
+
+  private record Found(TodoList list, int answered, List<String> silent) {}
+
+  private CompletionStage<Found> newestCopy(String list) {
     return local.version(list).thenCompose(mine -> {
-      List<CompletableFuture<Replica.Reply>> asked = new ArrayList<>();
+      Map<String, CompletableFuture<Replica.Reply>> asked = new java.util.LinkedHashMap<>();
+      List<String> silent = new ArrayList<>();
       for (ReplicaSet.Node node : replicas.nodes().values()) {
-        if (node.name().equals(replicas.self()) || node.ref() == null) continue;
-        asked.add(ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
+        if (node.name().equals(replicas.self())) continue;
+        if (node.ref() == null || !node.reachable()) {
+          silent.add(node.name());
+          continue;
+        }
+        asked.put(node.name(), ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
             .exceptionally(noAnswer -> null));
       }
-      return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenCompose(all -> {
+      return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenCompose(all -> {
         Replica.Reply newest = null;
-        for (var f : asked) {
-          Replica.Reply r = f.join();
+        int answered = 1; // this node
+        for (var f : asked.entrySet()) {
+          Replica.Reply r = f.getValue().join();
+          if (r != null && r.version() >= 0) answered++;
+          else silent.add(f.getKey());
           if (r != null && r.version() > mine && (newest == null || r.version() > newest.version())) newest = r;
         }
-        if (newest == null) return local.get(list);
+        int count = answered;
+        if (newest == null) return local.get(list).thenApply(l -> new Found(l, count, silent));
         ReplicaSet.Node holder = replicas.nodes().get(newest.node());
         log.info("Copy of {} here is at version {}; taking {} from {}.", list, mine, newest.version(), newest.node());
         return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), attemptTimeout, scheduler)
             .thenCompose(local::storeLocal)
-            .thenCompose(d -> local.get(list));
+            .thenCompose(d -> local.get(list))
+            .thenApply(l -> new Found(l, count, silent));
       });
     });
   }

@@ -32,8 +32,13 @@ final class SqliteStore implements AutoCloseable {
   enum Outcome {
     /** Applied now. */
     APPLIED,
-    /** Applied before (same or newer version stored): storing is idempotent. */
+    /** Applied before (this version is the one stored): storing is idempotent. */
     ALREADY_APPLIED,
+    /**
+     * Not applied: this store holds a newer version than the change's, so whoever made
+     * the change started from a stale copy.
+     */
+    AHEAD,
     /** Not applied: the store lacks the versions between its own and this one. */
     GAP
   }
@@ -119,7 +124,8 @@ final class SqliteStore implements AutoCloseable {
 
   private Outcome applyOne(Change change) throws SQLException {
     long stored = storedVersion(writer, change.list());
-    if (change.version() <= stored) return Outcome.ALREADY_APPLIED;
+    if (change.version() == stored) return Outcome.ALREADY_APPLIED;
+    if (change.version() < stored) return Outcome.AHEAD;
     if (change.version() > stored + 1) return Outcome.GAP;
     long nextIdFloor = 1;
     if (change instanceof Change.Put put) {

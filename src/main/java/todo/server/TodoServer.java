@@ -62,7 +62,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   public record Describe(ActorRef<Description> replyTo) implements Command {}
 
-  private record Loaded(TodoList list) implements Command {}
+  private record Loaded(TodoList list, String staleBecause) implements Command {}
 
   private record LoadFailed(String reason) implements Command {}
 
@@ -103,6 +103,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private final Database database;
   private final String node;
   private TodoList list; // null while loading
+  private String staleBecause; // not null: the copy may miss changes, so no writes
   private boolean writing;
 
   private TodoServer(ActorContext<Command> ctx, StashBuffer<Command> stash, String name, Database database, String node) {
@@ -113,7 +114,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     this.node = node;
     ctx.getLog().info("Starting to-do server for {}.", name);
     ctx.pipeToSelf(database.newest(name), (loaded, failure) ->
-        failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
+        failure == null ? new Loaded(loaded.list(), loaded.staleBecause()) : new LoadFailed(failure.getMessage()));
   }
 
   @Override
@@ -142,6 +143,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private Behavior<Command> onLoaded(Loaded m) {
     list = m.list();
+    staleBecause = m.staleBecause();
+    if (staleBecause != null) getContext().getLog().warn("Serving {} read-only: {}", name, staleBecause);
     return stash.unstashAll(this);
   }
 
@@ -160,6 +163,11 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private Behavior<Command> write(Command m, java.util.function.Supplier<Optional<TodoList.Edit>> edit,
                                   ActorRef<WriteResult> replyTo, long id) {
     if (list == null || writing) return stashed(m);
+    if (staleBecause != null) { // refuse, and stop: the next request looks for a majority again
+      replyTo.tell(new Refused("list " + name + " cannot take writes now: " + staleBecause));
+      refuseStashedWrites("list " + name + " cannot take writes now: " + staleBecause);
+      return Behaviors.stopped();
+    }
     Optional<TodoList.Edit> made = edit.get();
     if (made.isEmpty()) {
       replyTo.tell(new NotFound(id));

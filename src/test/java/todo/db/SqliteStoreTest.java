@@ -73,7 +73,7 @@ class SqliteStoreTest {
   @Test
   void anOlderVersionNeverOverwritesANewerOne() throws Exception {
     store.apply(List.of(put(1, 1, "Dentist"), put(2, 1, "Dentist at 10")));
-    store.apply(List.of(put(1, 1, "Dentist")));
+    assertThat(store.apply(List.of(put(1, 1, "Dentist")))).containsExactly(SqliteStore.Outcome.AHEAD);
     assertThat(store.load("bob").entries()).extracting(Entry::title).containsExactly("Dentist at 10");
   }
 
