@@ -28,6 +28,7 @@ import todo.node.NodeRoles;
 import todo.node.NodeSettings;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
+import todo.web.ClusterControl;
 import todo.web.WebServer;
 
 /**
@@ -171,6 +172,20 @@ public final class TodoSystem {
     return c;
   }
 
+  private ClusterControl operatorControl() {
+    return new ClusterControl() {
+      @Override
+      public boolean connect(String node) {
+        return connectInBackground(node) == Connection.ALREADY_CONNECTED;
+      }
+
+      @Override
+      public CompletionStage<String> forget(String node) {
+        return now.database().replicaSet().forget(node);
+      }
+    };
+  }
+
   private static List<String> members(Cluster cluster) {
     return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
         .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
@@ -193,7 +208,7 @@ public final class TodoSystem {
 
   private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, n -> connectInBackground(n) == Connection.ALREADY_CONNECTED, metrics::scrape, s.node(), s.httpHost(), s.httpPort())
+      return WebServer.bind(system, cache, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);

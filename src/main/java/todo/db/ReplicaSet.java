@@ -1,6 +1,7 @@
 package todo.db;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,7 +10,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -34,14 +34,16 @@ public final class ReplicaSet {
   public record Node(String name, ActorRef<Replica.Command> ref, boolean reachable) {}
 
   private final String self;
+  private final ActorSystem<?> system;
   private final AtomicReference<Map<String, Node>> view = new AtomicReference<>(Map.of());
 
-  private ReplicaSet(String self) {
+  private ReplicaSet(String self, ActorSystem<?> system) {
     this.self = self;
+    this.system = system;
   }
 
   static ReplicaSet start(ActorSystem<?> system, SqliteStore store, String self) {
-    ReplicaSet set = new ReplicaSet(self);
+    ReplicaSet set = new ReplicaSet(self, system);
     Set<String> known;
     try {
       known = new TreeSet<>(store.replicaSet());
@@ -50,7 +52,9 @@ public final class ReplicaSet {
     }
     known.add(self);
     set.view.set(set.compute(known, Cluster.get(system), ActorRefResolver.get(system)));
-    system.systemActorOf(set.tracker(store, known), "replica-set", Props.empty());
+    // it writes the set to SQLite: blocking, so on the database's threads
+    system.systemActorOf(set.tracker(store, known), TRACKER,
+        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("todo.db-dispatcher"));
     return set;
   }
 
@@ -58,44 +62,101 @@ public final class ReplicaSet {
     return self;
   }
 
+  /**
+   * Drops {@code node}, gone for good, from the replica set of every member, so that the
+   * survivors can make a majority without it. Completes with "forgotten", or the reason not.
+   */
+  public java.util.concurrent.CompletionStage<String> forget(String node) {
+    Cluster cluster = Cluster.get(system);
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    List<java.util.concurrent.CompletableFuture<String>> answers = new java.util.ArrayList<>();
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp()) continue;
+      ActorRef<Command> tracker = resolver.resolveActorRef(m.address() + "/system/" + TRACKER);
+      answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, String>ask(
+              tracker, r -> new Forget(node, r), java.time.Duration.ofSeconds(3), system.scheduler())
+          .toCompletableFuture().exceptionally(t -> NodeRoles.node(m.getRoles()).orElse(m.address().toString()) + " did not answer"));
+    }
+    return java.util.concurrent.CompletableFuture.allOf(answers.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(all -> answers.stream().map(java.util.concurrent.CompletableFuture::join)
+            .filter(a -> !a.equals("forgotten")).findFirst().orElse("forgotten"));
+  }
+
   /** The replica set as this node sees it now, this node included. */
   public Map<String, Node> nodes() {
     return view.get();
   }
 
-  private Behavior<ClusterEvent.ClusterDomainEvent> tracker(SqliteStore store, Set<String> initiallyKnown) {
-    return Behaviors.setup(ctx -> {
+  /** What the tracker of each node takes. */
+  public sealed interface Command extends todo.CborSerializable {}
+
+  /** Drops a node that is gone for good from the replica set (todo forget). */
+  public record Forget(String node, ActorRef<String> replyTo) implements Command {}
+
+  private record Changed(ClusterEvent.ClusterDomainEvent event) implements Command {}
+
+  /** Looks at the cluster again: the state read in an event's handler can lag the event. */
+  private enum Refresh implements Command { INSTANCE }
+
+  static final String TRACKER = "replica-set";
+
+  private Behavior<Command> tracker(SqliteStore store, Set<String> initiallyKnown) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+      timers.startTimerWithFixedDelay(Refresh.INSTANCE, java.time.Duration.ofMillis(500));
       Cluster cluster = Cluster.get(ctx.getSystem());
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-      cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+      cluster.subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, Changed::new), ClusterEvent.ClusterDomainEvent.class));
       Set<String> known = new TreeSet<>(initiallyKnown);
-      return Behaviors.receiveMessage(event -> {
-        boolean changed = false;
-        for (Member m : cluster.state().getMembers()) {
-          if (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) {
-            changed |= NodeRoles.node(m.getRoles()).map(known::add).orElse(false);
-          }
-        }
-        if (event instanceof ClusterEvent.MemberRemoved removed && removed.previousStatus() == MemberStatus.exiting()) {
-          String node = NodeRoles.node(removed.member().getRoles()).orElse(null);
-          if (node != null && !node.equals(self) && known.remove(node)) {
-            changed = true;
-            log.info("Node {} left gracefully: it is no longer a replica.", node);
-          }
-        }
-        if (changed) {
-          Set<String> snapshot = Set.copyOf(known);
-          try {
-            store.saveReplicaSet(snapshot);
-          } catch (java.sql.SQLException e) {
-            log.warn("Cannot save the replica set {}: {}", snapshot, e.getMessage());
-          }
-          log.info("Replica set: {}", new TreeSet<>(snapshot));
-        }
-        view.set(compute(known, cluster, resolver));
-        return Behaviors.same();
-      });
-    });
+      return Behaviors.receive(Command.class)
+          .onMessage(Changed.class, m -> {
+            boolean changed = false;
+            for (Member member : cluster.state().getMembers()) {
+              if (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp()) {
+                changed |= NodeRoles.node(member.getRoles()).map(known::add).orElse(false);
+              }
+            }
+            if (m.event() instanceof ClusterEvent.MemberRemoved removed && removed.previousStatus() == MemberStatus.exiting()) {
+              String node = NodeRoles.node(removed.member().getRoles()).orElse(null);
+              if (node != null && !node.equals(self) && known.remove(node)) {
+                changed = true;
+                log.info("Node {} left gracefully: it is no longer a replica.", node);
+              }
+            }
+            if (changed) save(store, known);
+            view.set(compute(known, cluster, resolver));
+            return Behaviors.same();
+          })
+          .onMessage(Refresh.class, m -> {
+            view.set(compute(known, cluster, resolver));
+            return Behaviors.same();
+          })
+          .onMessage(Forget.class, m -> {
+            view.set(compute(known, cluster, resolver));
+            if (m.node().equals(self) || view.get().getOrDefault(m.node(), new Node(m.node(), null, false)).ref() != null) {
+              m.replyTo().tell(m.node() + " is a running member: stop it (it then leaves gracefully) instead of forgetting it");
+            } else if (known.remove(m.node())) {
+              log.info("Node {} was forgotten by an operator: it is no longer a replica.", m.node());
+              save(store, known);
+              view.set(compute(known, cluster, resolver));
+              m.replyTo().tell("forgotten");
+            } else {
+              m.replyTo().tell("forgotten"); // already: forgetting is idempotent
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
+  private static void save(SqliteStore store, Set<String> known) {
+    Set<String> snapshot = Set.copyOf(known);
+    try {
+      store.saveReplicaSet(snapshot);
+    } catch (java.sql.SQLException e) {
+      log.warn("Cannot save the replica set {}: {}", snapshot, e.getMessage());
+    }
+    log.info("Replica set: {}", new TreeSet<>(snapshot));
   }
 
   private Map<String, Node> compute(Set<String> known, Cluster cluster, ActorRefResolver resolver) {

@@ -71,7 +71,15 @@ final class Replication {
 
   CompletionStage<Done> store(Change change) {
     Map<String, ReplicaSet.Node> nodes = replicas.nodes();
-    Tally tally = new Tally(change, consistency.needed(nodes.size()), nodes.size());
+    int needed = consistency.needed(nodes.size());
+    List<String> away = nodes.values().stream()
+        .filter(n -> !n.name().equals(replicas.self()) && (n.ref() == null || !n.reachable())).map(ReplicaSet.Node::name).toList();
+    if (nodes.size() - away.size() < needed) { // cannot succeed: store nothing, anywhere
+      return CompletableFuture.failedFuture(new StoreException("not stored: " + (nodes.size() - away.size()) + " of "
+          + nodes.size() + " replicas are up and a majority is " + needed + " (away: " + String.join(", ", away)
+          + "). Bring them back, or forget dead ones (todo forget DEAD --node LIVE)."));
+    }
+    Tally tally = new Tally(change, needed, nodes.size());
     CompletionStage<Done> committedHere = local.storeLocal(change);
     committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
     long giveUpAt = System.nanoTime() + deadline.toNanos();
@@ -128,7 +136,7 @@ final class Replication {
     return newestCopy(list).thenApply(found -> new Database.Newest(found.list(),
         found.answered() >= needed ? null : "only " + found.answered() + " of " + replicas.nodes().size()
             + " replicas answered (a majority is " + needed + "; no answer from " + String.join(", ", found.silent())
-            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget)."));
+            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE)."));
   }
 
   private record Found(TodoList list, int answered, List<String> silent) {}
@@ -197,7 +205,7 @@ final class Replication {
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
         result.completeExceptionally(new StoreException("stored " + change.list() + " on " + stored.size() + " of "
             + total + " replicas " + stored + ", needs " + needed + ": " + String.join("; ", problems)
-            + (total > 1 ? ". Bring the missing nodes back, or forget dead ones (todo forget)." : "")));
+            + (total > 1 ? ". Bring the missing nodes back, or forget dead ones (todo forget DEAD --node LIVE)." : "")));
       }
     }
   }

@@ -44,7 +44,7 @@ public final class ClusterNode {
         ActorSystemSetup.create(BootstrapSetup.create(s.config(distPort))).and(SSLEngineProviderSetup.create(sys -> tls)));
     try {
       Cluster cluster = Cluster.get(system);
-      register(system, epmd, s.node(), cluster.selfMember().address().getPort().orElseThrow());
+      register(system, epmd, s, cluster.selfMember().address().getPort().orElseThrow());
       ClusterLog.start(system);
       if (seeds.isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -90,10 +90,12 @@ public final class ClusterNode {
     return addresses;
   }
 
-  private static void register(ActorSystem<?> system, EpmdClient epmd, String node, int distPort) {
+  private static void register(ActorSystem<?> system, EpmdClient epmd, NodeSettings s, int distPort) {
+    String node = s.node();
     EpmdRegistration registration;
     try {
-      registration = EpmdRegistration.start(epmd, NodeName.shortName(node), distPort);
+      registration = EpmdRegistration.start(epmd, NodeName.shortName(node), distPort,
+          s.httpUrl().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (EpmdClient.NameTaken taken) {
       throw new BadSettings("the node name " + node + " is taken: another node on this host runs as "
           + NodeName.shortName(node) + " (epmd -names lists it)");

@@ -51,8 +51,16 @@ public final class EpmdClient {
     return epmdPort;
   }
 
+  /** What {@code name} registered on {@code host}: its distribution port and its extra bytes. */
+  public record Registration(int port, byte[] extra) {}
+
   /** The distribution port {@code name} registered on {@code host}, if it is registered. */
   public Optional<Integer> portOf(String host, String name) throws IOException {
+    return registrationOf(host, name).map(Registration::port);
+  }
+
+  /** What {@code name} registered on {@code host}, if it is registered. */
+  public Optional<Registration> registrationOf(String host, String name) throws IOException {
     try (Socket s = connect(host)) {
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -63,7 +71,11 @@ public final class EpmdClient {
       DataInputStream in = new DataInputStream(s.getInputStream());
       if (in.readUnsignedByte() != PORT2_RESP) throw new IOException("unexpected answer from the port mapper of " + host);
       if (in.readUnsignedByte() != 0) return Optional.empty();
-      return Optional.of(in.readUnsignedShort());
+      int port = in.readUnsignedShort();
+      in.skipNBytes(6); // node type, protocol, highest and lowest version
+      in.skipNBytes(in.readUnsignedShort()); // the name again
+      int extraLength = in.readUnsignedShort();
+      return Optional.of(new Registration(port, in.readNBytes(extraLength)));
     }
   }
 
@@ -93,11 +105,16 @@ public final class EpmdClient {
    * @throws IOException when no port mapper answers
    */
   public Socket register(String name, int distPort) throws IOException {
+    return register(name, distPort, new byte[0]);
+  }
+
+  /** As {@link #register(String, int)}, with {@code extra} bytes that port queries return. */
+  public Socket register(String name, int distPort, byte[] extra) throws IOException {
     Socket s = connect("127.0.0.1");
     try {
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      out.writeShort(13 + n.length);
+      out.writeShort(13 + n.length + extra.length);
       out.writeByte(ALIVE2_REQ);
       out.writeShort(distPort);
       out.writeByte(77); // a normal node
@@ -106,7 +123,8 @@ public final class EpmdClient {
       out.writeShort(5); // lowest
       out.writeShort(n.length);
       out.write(n);
-      out.writeShort(0); // no extra
+      out.writeShort(extra.length); // ours: the node's HTTP address, so tools can find its API by name
+      out.write(extra);
       out.flush();
       DataInputStream in = new DataInputStream(s.getInputStream());
       int tag = in.readUnsignedByte();

@@ -20,14 +20,16 @@ public final class EpmdRegistration implements AutoCloseable {
   private final EpmdClient client;
   private final String name;
   private final int distPort;
+  private final byte[] extra;
   private volatile boolean closed;
   private volatile Socket registration;
   private volatile Epmd embedded;
 
-  private EpmdRegistration(EpmdClient client, String name, int distPort) {
+  private EpmdRegistration(EpmdClient client, String name, int distPort, byte[] extra) {
     this.client = client;
     this.name = name;
     this.distPort = distPort;
+    this.extra = extra;
   }
 
   /**
@@ -35,7 +37,12 @@ public final class EpmdRegistration implements AutoCloseable {
    * host already has it.
    */
   public static EpmdRegistration start(EpmdClient client, String name, int distPort) throws IOException {
-    EpmdRegistration r = new EpmdRegistration(client, name, distPort);
+    return start(client, name, distPort, new byte[0]);
+  }
+
+  /** As {@link #start(EpmdClient, String, int)}, with {@code extra} bytes for whoever looks the name up. */
+  public static EpmdRegistration start(EpmdClient client, String name, int distPort, byte[] extra) throws IOException {
+    EpmdRegistration r = new EpmdRegistration(client, name, distPort, extra);
     r.register();
     Thread watcher = new Thread(r::watch, "epmd-registration");
     watcher.setDaemon(true);
@@ -52,7 +59,7 @@ public final class EpmdRegistration implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 50 && !closed; attempt++) {
       try {
-        registration = client.register(name, distPort);
+        registration = client.register(name, distPort, extra);
         return;
       } catch (EpmdClient.NameTaken taken) {
         throw taken;

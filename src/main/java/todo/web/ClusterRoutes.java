@@ -21,19 +21,14 @@ import todo.node.NodeRoles;
 /** What a node knows of the cluster: its own name, the others', where each serves HTTP. */
 final class ClusterRoutes extends AllDirectives {
 
-  /** Connects this node to another node's cluster: true when already connected, false when joining now. */
-  public interface Connector {
-    boolean connect(String node);
-  }
-
   private final Cluster cluster;
   private final String self;
-  private final Connector connector;
+  private final ClusterControl control;
 
-  ClusterRoutes(ActorSystem<?> system, String self, Connector connector) {
+  ClusterRoutes(ActorSystem<?> system, String self, ClusterControl control) {
     this.cluster = Cluster.get(system);
     this.self = self;
-    this.connector = connector;
+    this.control = control;
   }
 
   Route route() {
@@ -43,21 +38,35 @@ final class ClusterRoutes extends AllDirectives {
         // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
         path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> post(() -> extractRequest(req ->
             complete(connect(Input.query(req.getUri().rawQueryString().orElse(null))))))),
+        // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'
+        path(PathMatchers.segment("api").slash("cluster").slash("forget"), () -> post(() -> extractRequest(req ->
+            completeWithFuture(forget(Input.query(req.getUri().rawQueryString().orElse(null))))))),
         // curl http://localhost:5454/health
         path("health", () -> get(() -> complete(Responses.text(StatusCodes.OK, "ok")))));
   }
 
-  private HttpResponse connect(Map<String, String> params) {
+  private static String nodeParameter(Map<String, String> params) {
     String node = Input.required(params, "node");
     try {
-      NodeName.fromFullName(node, "node");
+      return NodeName.fromFullName(node, "node");
     } catch (BadSettings e) {
       throw new BadRequest(e.getMessage());
     }
+  }
+
+  private java.util.concurrent.CompletionStage<HttpResponse> forget(Map<String, String> params) {
+    String node = nodeParameter(params);
+    return control.forget(node).thenApply(answer -> answer.equals("forgotten")
+        ? Responses.text(StatusCodes.OK, node + " is forgotten: it is no longer a replica of any list")
+        : Responses.text(StatusCodes.CONFLICT, answer));
+  }
+
+  private HttpResponse connect(Map<String, String> params) {
+    String node = nodeParameter(params);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("node", node);
     try {
-      if (connector.connect(node)) {
+      if (control.connect(node)) {
         body.put("connected", true);
         return Responses.json(StatusCodes.OK, body);
       }

@@ -39,6 +39,16 @@ class EpmdTest {
   }
 
   @Test
+  void extraBytesComeBackWithThePort() throws Exception {
+    byte[] url = "http://127.0.0.1:5454".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (Socket registration = client.register("node1", 9100, url)) {
+      var found = client.registrationOf("127.0.0.1", "node1").orElseThrow();
+      assertThat(found.port()).isEqualTo(9100);
+      assertThat(found.extra()).isEqualTo(url);
+    }
+  }
+
+  @Test
   void anUnknownNameHasNoPort() throws Exception {
     assertThat(client.portOf("127.0.0.1", "nobody")).isEmpty();
   }

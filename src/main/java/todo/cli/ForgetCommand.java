@@ -1,0 +1,66 @@
+package todo.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import todo.node.BadSettings;
+import todo.node.EpmdClient;
+import todo.node.NodeName;
+
+/**
+ * {@code todo forget DEAD@HOST --node LIVE@HOST}: drops a node that is gone for good from
+ * the replica set, so the survivors can make a majority without it. LIVE's HTTP address
+ * is found through its host's port mapper, where every node registers it.
+ */
+@Command(name = "forget", mixinStandardHelpOptions = true,
+    description = "Drop a dead node from the replica set, through a live node.")
+final class ForgetCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "DEAD@HOST", description = "The node that is gone for good.")
+  String dead;
+
+  @Option(names = "--node", required = true, paramLabel = "LIVE@HOST", description = "A running node of the cluster.")
+  String live;
+
+  @Override
+  public Integer call() throws Exception {
+    String url;
+    try {
+      NodeName.fromFullName(dead, "DEAD@HOST");
+      NodeName.fromFullName(live, "--node");
+      EpmdClient epmd = new EpmdClient(EpmdClient.portFromEnv(System.getenv()));
+      var found = epmd.registrationOf(NodeName.host(live), NodeName.shortName(live));
+      if (found.isEmpty()) {
+        System.err.println("todo: " + live + " is not registered with the port mapper of " + NodeName.host(live)
+            + " (port " + epmd.port() + "): is it running?");
+        return 1;
+      }
+      url = new String(found.get().extra(), StandardCharsets.UTF_8);
+      if (!url.startsWith("http")) {
+        System.err.println("todo: " + live + " is not a todo-cluster node (no HTTP address in its registration)");
+        return 1;
+      }
+    } catch (BadSettings e) {
+      System.err.println("todo: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("todo: cannot reach the port mapper of " + NodeName.host(live) + ": " + e.getMessage());
+      return 1;
+    }
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(url + "/api/cluster/forget?node=" + dead))
+            .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    (answer.statusCode() == 200 ? System.out : System.err).println(
+        answer.statusCode() == 200 ? answer.body() : "todo: " + answer.body());
+    return answer.statusCode() == 200 ? 0 : 1;
+  }
+}
