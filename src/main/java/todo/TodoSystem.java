@@ -75,7 +75,7 @@ public final class TodoSystem {
       Database database = Database.open(system, s.node(), s.dbFolder(), metrics);
       TodoServer.init(system, database, s.node());
       TodoCache cache = new TodoCache(system);
-      ServerBinding http = bindHttp(system, cache, s);
+      ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {
         log.info("Node {} is leaving: handing its lists over and closing its store.", s.node());
@@ -206,9 +206,9 @@ public final class TodoSystem {
         + " (is the port in use? choose another with --http-port or TODO_HTTP_PORT)");
   }
 
-  private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, NodeSettings s) {
+  private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, Database database, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort())
+      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);

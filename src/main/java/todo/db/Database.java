@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -113,6 +114,11 @@ public final class Database {
    */
   public CompletionStage<Newest> newest(String list) {
     return replication.newest(list);
+  }
+
+  /** The version of {@code list} each replica holds (null: no answer), for operators. */
+  public CompletionStage<Map<String, Long>> versions(String list) {
+    return replication.versions(list);
   }
 
   /** A list as its server starts from it; {@code staleBecause} is null when a majority vouched for it. */

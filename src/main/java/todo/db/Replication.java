@@ -175,6 +175,26 @@ final class Replication {
     });
   }
 
+  /** The version of {@code list} each replica holds; null for a replica that did not answer. */
+  CompletionStage<Map<String, Long>> versions(String list) {
+    Map<String, CompletableFuture<Long>> asked = new java.util.TreeMap<>();
+    for (ReplicaSet.Node node : replicas.nodes().values()) {
+      if (node.name().equals(replicas.self())) {
+        asked.put(node.name(), local.version(list).toCompletableFuture());
+      } else if (node.ref() == null || !node.reachable()) {
+        asked.put(node.name(), CompletableFuture.completedFuture(null));
+      } else {
+        asked.put(node.name(), ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
+            .thenApply(r -> r.version() >= 0 ? r.version() : null).exceptionally(noAnswer -> null));
+      }
+    }
+    return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+      Map<String, Long> versions = new java.util.LinkedHashMap<>();
+      asked.forEach((node, f) -> versions.put(node, f.join()));
+      return versions;
+    });
+  }
+
   /** Counts answers for one change and settles its future once the outcome is certain. */
   private final class Tally {
     final CompletableFuture<Done> result = new CompletableFuture<>();

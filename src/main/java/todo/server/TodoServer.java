@@ -89,8 +89,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   public record Entries(List<Entry> entries, long version) implements CborSerializable {}
 
   /** Where the list is served ({@code server} is the serving actor itself) and how far it is. */
-  public record Description(String list, String node, long version, int size, ActorRef<Command> server)
-      implements CborSerializable {}
+  public record Description(String list, String node, long version, int size, ActorRef<Command> server,
+                            String staleBecause) implements CborSerializable {}
 
   // ---- behaviour
 
@@ -133,7 +133,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
         .onMessage(GetEntry.class, m -> read(m, () -> m.replyTo().tell(new Entries(
             list.entry(m.id()).map(List::of).orElse(List.of()), list.version()))))
         .onMessage(Describe.class, m -> read(m, () -> m.replyTo().tell(
-            new Description(name, node, list.version(), list.size(), getContext().getSelf()))))
+            new Description(name, node, list.version(), list.size(), getContext().getSelf(), staleBecause))))
         .onSignal(PostStop.class, s -> {
           getContext().getLog().info("Stopping to-do server for {}.", name);
           return this;

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import java.util.function.Function;
+import todo.db.Database;
 import todo.list.Entry;
 import todo.list.EntryPatch;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,9 +29,11 @@ import todo.server.TodoServer;
 final class JsonRoutes extends AllDirectives {
 
   private final ListServers servers;
+  private final Database database;
 
-  JsonRoutes(ListServers servers) {
+  JsonRoutes(ListServers servers, Database database) {
     this.servers = servers;
+    this.database = database;
   }
 
   Route route() {
@@ -74,14 +77,18 @@ final class JsonRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> describe(String list) {
-    return servers.<TodoServer.Description>ask(list, TodoServer.Describe::new, d -> {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("name", d.list());
-      body.put("node", d.node());
-      body.put("version", d.version());
-      body.put("size", d.size());
-      return Responses.json(StatusCodes.OK, body);
-    });
+    return database.versions(list).thenComposeAsync(versions ->
+        servers.<TodoServer.Description>ask(list, TodoServer.Describe::new, d -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("name", d.list());
+          body.put("node", d.node());
+          body.put("version", d.version());
+          body.put("size", d.size());
+          body.put("writable", d.staleBecause() == null);
+          if (d.staleBecause() != null) body.put("stale", d.staleBecause());
+          body.put("replicas", versions); // each node's stored version; null: no answer
+          return Responses.json(StatusCodes.OK, body);
+        }), servers.executor());
   }
 
   private CompletionStage<HttpResponse> all(String list, Uri uri) {

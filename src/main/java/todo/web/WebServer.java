@@ -30,20 +30,20 @@ public final class WebServer extends AllDirectives {
 
   private final java.util.function.Supplier<String> metrics;
 
-  private WebServer(ActorSystem<?> system, TodoCache cache, ClusterControl control,
+  private WebServer(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
                     java.util.function.Supplier<String> metrics, String node) {
     this.metrics = metrics;
     Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
     ListServers servers = new ListServers(cache, timeout, system.executionContext());
     this.book = new BookRoutes(servers);
-    this.json = new JsonRoutes(servers);
+    this.json = new JsonRoutes(servers, database);
     this.cluster = new ClusterRoutes(system, node, control);
   }
 
   /** Binds the routes on {@code host:port}; fails when the port is taken. */
-  public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, ClusterControl control,
+  public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
                                                    java.util.function.Supplier<String> metrics, String node, String host, int port) {
-    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, control, metrics, node).route());
+    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, database, control, metrics, node).route());
   }
 
   Route route() {

@@ -290,14 +290,15 @@ class JsonApiTest {
   // ---- describing a list
 
   @Test
-  void describeGivesNameNodeVersionAndSize() {
+  void describeGivesNameNodeVersionSizeAndEachReplicasVersion() {
     JsonNode first = createDentist("described");
     createDentist("described");
     patch(first, "{\"completed\":true}");
     follow("DELETE", first);
 
     assertThat(describe("described")).isEqualTo(Web.json(
-        "{\"name\":\"described\",\"node\":\"" + NODE + "\",\"version\":4,\"size\":1}"));
+        "{\"name\":\"described\",\"node\":\"" + NODE + "\",\"version\":4,\"size\":1,\"writable\":true,"
+            + "\"replicas\":{\"" + NODE + "\":4}}"));
   }
 
   @Test
