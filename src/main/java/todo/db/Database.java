@@ -121,8 +121,22 @@ public final class Database {
     return replication.versions(list);
   }
 
-  /** A list as its server starts from it; {@code staleBecause} is null when a majority vouched for it. */
-  public record Newest(TodoList list, String staleBecause) {}
+  /**
+   * A list as its server starts from it; {@code staleBecause} is null when a majority
+   * vouched for it. {@code requests}: the latest client requests that changed it.
+   */
+  public record Newest(TodoList list, String staleBecause, List<Delta.Request> requests) {}
+
+  /** The latest client requests that changed {@code list}, newest first. */
+  CompletionStage<List<Delta.Request>> recentRequests(String list) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return store.recentRequests(list);
+      } catch (SQLException e) {
+        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+      }
+    }, blocking);
+  }
 
   /**
    * Stores {@code change} in this node's file. Completes once committed; fails with a

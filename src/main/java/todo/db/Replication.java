@@ -133,10 +133,11 @@ final class Replication {
    */
   CompletionStage<Database.Newest> newest(String list) {
     int needed = consistency.needed(replicas.nodes().size());
-    return newestCopy(list).thenApply(found -> new Database.Newest(found.list(),
+    return newestCopy(list).thenCompose(found -> local.recentRequests(list).thenApply(requests -> new Database.Newest(found.list(),
         found.answered() >= needed ? null : "only " + found.answered() + " of " + replicas.nodes().size()
             + " replicas answered (a majority is " + needed + "; no answer from " + String.join(", ", found.silent())
-            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE)."));
+            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).",
+        requests)));
   }
 
   private record Found(TodoList list, int answered, List<String> silent) {}

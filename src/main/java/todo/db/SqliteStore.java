@@ -61,6 +61,14 @@ final class SqliteStore implements AutoCloseable {
         version   INTEGER NOT NULL,
         PRIMARY KEY (list, id)
       ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS requests (
+        list     TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        entry_id INTEGER NOT NULL,
+        PRIMARY KEY (list, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS requests_by_version ON requests (list, version);
       CREATE TABLE IF NOT EXISTS replica_set (
         node TEXT PRIMARY KEY
       ) WITHOUT ROWID;
@@ -168,7 +176,56 @@ final class SqliteStore implements AutoCloseable {
       s.setLong(3, nextIdFloor);
       s.executeUpdate();
     }
+    if (change.request() != null) {
+      long entryId = change instanceof Change.Put put ? put.entry().id() : 0;
+      rememberRequest(change.list(), new Delta.Request(change.request(), change.version(), entryId));
+    }
     return Outcome.APPLIED;
+  }
+
+  /** How many of a list's latest requests are remembered, to answer a request sent again. */
+  static final int REQUESTS_KEPT = 1000;
+
+  private void rememberRequest(String list, Delta.Request r) throws SQLException {
+    try (PreparedStatement s = writer.prepareStatement(
+        "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)")) {
+      s.setString(1, list);
+      s.setString(2, r.id());
+      s.setLong(3, r.version());
+      s.setLong(4, r.entryId());
+      s.executeUpdate();
+    }
+    if (r.version() % 100 == 0) { // now and then, forget the old ones
+      try (PreparedStatement s = writer.prepareStatement("DELETE FROM requests WHERE list = ? AND version <= ?")) {
+        s.setString(1, list);
+        s.setLong(2, r.version() - REQUESTS_KEPT);
+        s.executeUpdate();
+      }
+    }
+  }
+
+  /** The latest requests that changed {@code list}, newest first. */
+  List<Delta.Request> recentRequests(String list) throws SQLException {
+    Connection c = takeReader();
+    try {
+      return requestsSince(c, list, 0, REQUESTS_KEPT);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  private static List<Delta.Request> requestsSince(Connection c, String list, long since, int limit) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT id, version, entry_id FROM requests WHERE list = ? AND version > ? ORDER BY version DESC LIMIT ?")) {
+      s.setString(1, list);
+      s.setLong(2, since);
+      s.setInt(3, limit);
+      List<Delta.Request> found = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) found.add(new Delta.Request(r.getString(1), r.getLong(2), r.getLong(3)));
+      }
+      return found;
+    }
   }
 
   /** Brings this copy up to {@code delta.toVersion()}, if the delta starts at or before it. */
@@ -203,6 +260,7 @@ final class SqliteStore implements AutoCloseable {
       s.setLong(3, delta.nextId());
       s.executeUpdate();
     }
+    for (Delta.Request r : delta.requests()) rememberRequest(delta.list(), r);
     return Outcome.APPLIED;
   }
 
@@ -235,7 +293,7 @@ final class SqliteStore implements AutoCloseable {
             }
           }
         }
-        return new Delta(list, since, version, nextId, rows);
+        return new Delta(list, since, version, nextId, rows, requestsSince(c, list, since, REQUESTS_KEPT));
       } finally {
         c.rollback();
         c.setAutoCommit(true);

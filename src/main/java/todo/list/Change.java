@@ -23,12 +23,49 @@ public sealed interface Change extends CborSerializable {
 
   long version();
 
+  /**
+   * The id of the client request that made this change, or null. Stores remember the
+   * recent ones, so a request sent again (after a time-out, a hand-off, a failover) is
+   * answered with its first outcome instead of being applied twice.
+   */
+  String request();
+
+  /** This change, made for client request {@code request}. */
+  Change forRequest(String request);
+
   /** Adds an entry, or replaces the entry with the same id. */
-  record Put(String list, long version, Entry entry) implements Change {}
+  record Put(String list, long version, Entry entry, String request) implements Change {
+    public Put(String list, long version, Entry entry) {
+      this(list, version, entry, null);
+    }
+
+    @Override
+    public Change forRequest(String id) {
+      return new Put(list, version, entry, id);
+    }
+  }
 
   /** Deletes one entry; its id is never given again. */
-  record Remove(String list, long version, long id) implements Change {}
+  record Remove(String list, long version, long id, String request) implements Change {
+    public Remove(String list, long version, long id) {
+      this(list, version, id, null);
+    }
+
+    @Override
+    public Change forRequest(String requestId) {
+      return new Remove(list, version, id, requestId);
+    }
+  }
 
   /** Deletes every entry of the list. */
-  record Clear(String list, long version) implements Change {}
+  record Clear(String list, long version, String request) implements Change {
+    public Clear(String list, long version) {
+      this(list, version, null);
+    }
+
+    @Override
+    public Change forRequest(String id) {
+      return new Clear(list, version, id);
+    }
+  }
 }

@@ -93,12 +93,21 @@ public final class EpmdRegistration implements AutoCloseable {
       }
       if (closed) return;
       log.warn("The port mapper on port {} went away; registering {} again.", client.port(), name);
+      registerAgain();
+    }
+  }
+
+  /** Until it works: the node stays up, and is found by name again once registered. */
+  private void registerAgain() {
+    for (int attempt = 1; !closed; attempt++) {
       try {
-        register();
-      } catch (IOException e) {
-        log.error("Node {} is no longer registered with a port mapper: {}", name, e.getMessage());
+        registration = client.register(name, distPort, extra);
         return;
+      } catch (IOException e) {
+        if (!(e instanceof EpmdClient.NameTaken)) tryToEmbed(); // NameTaken: our old entry lingers a moment
+        if (attempt == 50) log.error("Node {} cannot register with a port mapper yet: {}", name, e.getMessage());
       }
+      sleepQuietly(Math.min(1000, 20 + ThreadLocalRandom.current().nextInt(20 * attempt)));
     }
   }
 

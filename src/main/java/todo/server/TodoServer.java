@@ -3,7 +3,11 @@ package todo.server;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,6 +23,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import todo.CborSerializable;
 import todo.db.Database;
+import todo.db.Delta;
 import todo.list.Entry;
 import todo.list.EntryPatch;
 import todo.list.TodoList;
@@ -47,13 +52,29 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  public record AddEntry(LocalDate date, String title, Long order, ActorRef<WriteResult> replyTo) implements Command {}
+  /**
+   * A command that changes the list. {@code request} names the client request (or is
+   * null): a request sent again, after a time-out, a hand-off or a failover, is answered
+   * with its first outcome and not applied twice.
+   */
+  public sealed interface Write extends Command {
+    String request();
 
-  public record UpdateEntry(long id, EntryPatch patch, ActorRef<WriteResult> replyTo) implements Command {}
+    ActorRef<WriteResult> replyTo();
+  }
 
-  public record DeleteEntry(long id, ActorRef<WriteResult> replyTo) implements Command {}
+  public record AddEntry(LocalDate date, String title, Long order, String request, ActorRef<WriteResult> replyTo)
+      implements Write {
+    public AddEntry(LocalDate date, String title, Long order, ActorRef<WriteResult> replyTo) {
+      this(date, title, order, null, replyTo);
+    }
+  }
 
-  public record ClearEntries(ActorRef<WriteResult> replyTo) implements Command {}
+  public record UpdateEntry(long id, EntryPatch patch, String request, ActorRef<WriteResult> replyTo) implements Write {}
+
+  public record DeleteEntry(long id, String request, ActorRef<WriteResult> replyTo) implements Write {}
+
+  public record ClearEntries(String request, ActorRef<WriteResult> replyTo) implements Write {}
 
   /** The entries of {@code date}, or all entries when {@code date} is null. */
   public record GetEntries(LocalDate date, ActorRef<Entries> replyTo) implements Command {}
@@ -62,11 +83,11 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   public record Describe(ActorRef<Description> replyTo) implements Command {}
 
-  private record Loaded(TodoList list, String staleBecause) implements Command {}
+  private record Loaded(Database.Newest newest) implements Command {}
 
   private record LoadFailed(String reason) implements Command {}
 
-  private record Stored(TodoList list, Entry entry, ActorRef<WriteResult> replyTo) implements Command {}
+  private record Stored(TodoList list, Entry entry, Write write) implements Command {}
 
   private record StoreFailed(String reason, ActorRef<WriteResult> replyTo) implements Command {}
 
@@ -105,6 +126,12 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private TodoList list; // null while loading
   private String staleBecause; // not null: the copy may miss changes, so no writes
   private boolean writing;
+  private final Map<String, WriteResult> answered = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, WriteResult> eldest) {
+      return size() > 1000; // as many as the store remembers (SqliteStore.REQUESTS_KEPT)
+    }
+  };
 
   private TodoServer(ActorContext<Command> ctx, StashBuffer<Command> stash, String name, Database database, String node) {
     super(ctx);
@@ -114,7 +141,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     this.node = node;
     ctx.getLog().info("Starting to-do server for {}.", name);
     ctx.pipeToSelf(database.newest(name), (loaded, failure) ->
-        failure == null ? new Loaded(loaded.list(), loaded.staleBecause()) : new LoadFailed(failure.getMessage()));
+        failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
   }
 
   @Override
@@ -122,10 +149,10 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     return newReceiveBuilder()
         .onMessage(Loaded.class, this::onLoaded)
         .onMessage(LoadFailed.class, this::onLoadFailed)
-        .onMessage(AddEntry.class, m -> write(m, () -> Optional.of(list.add(m.date(), m.title(), m.order())), m.replyTo(), -1))
-        .onMessage(UpdateEntry.class, m -> write(m, () -> list.update(m.id(), m.patch()), m.replyTo(), m.id()))
-        .onMessage(DeleteEntry.class, m -> write(m, () -> list.delete(m.id()), m.replyTo(), m.id()))
-        .onMessage(ClearEntries.class, m -> write(m, () -> Optional.of(list.clear()), m.replyTo(), -1))
+        .onMessage(AddEntry.class, m -> write(m, () -> Optional.of(list.add(m.date(), m.title(), m.order())), -1))
+        .onMessage(UpdateEntry.class, m -> write(m, () -> list.update(m.id(), m.patch()), m.id()))
+        .onMessage(DeleteEntry.class, m -> write(m, () -> list.delete(m.id()), m.id()))
+        .onMessage(ClearEntries.class, m -> write(m, () -> Optional.of(list.clear()), -1))
         .onMessage(Stored.class, this::onStored)
         .onMessage(StoreFailed.class, this::onStoreFailed)
         .onMessage(GetEntries.class, m -> read(m, () -> m.replyTo().tell(new Entries(
@@ -142,8 +169,13 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   }
 
   private Behavior<Command> onLoaded(Loaded m) {
-    list = m.list();
-    staleBecause = m.staleBecause();
+    list = m.newest().list();
+    staleBecause = m.newest().staleBecause();
+    List<Delta.Request> requests = new ArrayList<>(m.newest().requests());
+    Collections.reverse(requests); // oldest first, so the newest are the last to be forgotten
+    for (Delta.Request r : requests) {
+      answered.put(r.id(), new Written(r.entryId() > 0 ? list.entry(r.entryId()).orElse(null) : null, r.version()));
+    }
     if (staleBecause != null) getContext().getLog().warn("Serving {} read-only: {}", name, staleBecause);
     return stash.unstashAll(this);
   }
@@ -160,9 +192,13 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     return this;
   }
 
-  private Behavior<Command> write(Command m, java.util.function.Supplier<Optional<TodoList.Edit>> edit,
-                                  ActorRef<WriteResult> replyTo, long id) {
+  private Behavior<Command> write(Write m, java.util.function.Supplier<Optional<TodoList.Edit>> edit, long id) {
+    ActorRef<WriteResult> replyTo = m.replyTo();
     if (list == null || writing) return stashed(m);
+    if (m.request() != null && answered.containsKey(m.request())) { // sent again: answer, do not apply twice
+      replyTo.tell(answered.get(m.request()));
+      return this;
+    }
     if (staleBecause != null) { // refuse, and stop: the next request looks for a majority again
       replyTo.tell(new Refused("list " + name + " cannot take writes now: " + staleBecause));
       refuseStashedWrites("list " + name + " cannot take writes now: " + staleBecause);
@@ -176,15 +212,17 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     TodoList next = made.get().list();
     Entry entry = made.get().change() instanceof todo.list.Change.Put put ? put.entry() : null;
     writing = true;
-    getContext().pipeToSelf(database.store(made.get().change()), (done, failure) ->
-        failure == null ? new Stored(next, entry, replyTo) : new StoreFailed(failure.getMessage(), replyTo));
+    getContext().pipeToSelf(database.store(made.get().change().forRequest(m.request())), (done, failure) ->
+        failure == null ? new Stored(next, entry, m) : new StoreFailed(failure.getMessage(), replyTo));
     return this;
   }
 
   private Behavior<Command> onStored(Stored m) {
     list = m.list();
     writing = false;
-    m.replyTo().tell(new Written(m.entry(), list.version()));
+    Written result = new Written(m.entry(), list.version());
+    if (m.write().request() != null) answered.put(m.write().request(), result);
+    m.write().replyTo().tell(result);
     return stash.isEmpty() ? this : stash.unstash(this, 1, c -> c);
   }
 
@@ -197,10 +235,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private void refuseStashedWrites(String reason) {
     stash.forEach(c -> {
-      if (c instanceof AddEntry a) a.replyTo().tell(new Refused(reason));
-      else if (c instanceof UpdateEntry u) u.replyTo().tell(new Refused(reason));
-      else if (c instanceof DeleteEntry d) d.replyTo().tell(new Refused(reason));
-      else if (c instanceof ClearEntries x) x.replyTo().tell(new Refused(reason));
+      if (c instanceof Write w) w.replyTo().tell(new Refused(reason));
     });
   }
 

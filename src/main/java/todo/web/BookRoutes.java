@@ -34,7 +34,7 @@ final class BookRoutes extends AllDirectives {
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
     String title = Input.title(Input.required(params, "title"));
-    return servers.write(list, replyTo -> new TodoServer.AddEntry(date, title, null, replyTo),
+    return servers.write(list, (request, replyTo) -> new TodoServer.AddEntry(date, title, null, request, replyTo),
         written -> Responses.text(StatusCodes.OK, "OK"));
   }
 

@@ -107,7 +107,7 @@ final class JsonRoutes extends AllDirectives {
     if (title == null) throw new BadRequest("missing field: title");
     LocalDate date = json.has("date") ? Input.date(text(json, "date")) : LocalDate.now();
     Long order = json.has("order") ? number(json, "order") : null;
-    return write(list, replyTo -> new TodoServer.AddEntry(date, title, order, replyTo), uri, true);
+    return write(list, (request, replyTo) -> new TodoServer.AddEntry(date, title, order, request, replyTo), uri, true);
   }
 
   private CompletionStage<HttpResponse> update(String list, long id, byte[] body, Uri uri) {
@@ -120,11 +120,11 @@ final class JsonRoutes extends AllDirectives {
     if (patch.equals(new EntryPatch(null, null, null, null))) {
       throw new BadRequest("nothing to change: give title, date, completed or order");
     }
-    return write(list, replyTo -> new TodoServer.UpdateEntry(id, patch, replyTo), uri, false);
+    return write(list, (request, replyTo) -> new TodoServer.UpdateEntry(id, patch, request, replyTo), uri, false);
   }
 
   private CompletionStage<HttpResponse> remove(String list, long id) {
-    return write(list, replyTo -> new TodoServer.DeleteEntry(id, replyTo), null, false);
+    return write(list, (request, replyTo) -> new TodoServer.DeleteEntry(id, request, replyTo), null, false);
   }
 
   private CompletionStage<HttpResponse> clear(String list) {
@@ -132,7 +132,8 @@ final class JsonRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> write(
-      String list, Function<ActorRef<TodoServer.WriteResult>, TodoServer.Command> command, Uri uri, boolean created) {
+      String list, java.util.function.BiFunction<String, ActorRef<TodoServer.WriteResult>, TodoServer.Command> command,
+      Uri uri, boolean created) {
     return servers.write(list, command, written -> {
       if (written.entry() == null) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
       Map<String, Object> body = json(written.entry(), list, uri);

@@ -1,7 +1,11 @@
 package todo.web;
 
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -14,16 +18,23 @@ import todo.server.TodoServer;
  * How routes talk to a list's server: ask, then turn the reply (or the lack of one) into
  * an answer. The answer is made on Pekko's dispatcher: the stage an ask returns would
  * otherwise run it on the JDK's common pool, which on 2 cores starts a thread per task.
+ *
+ * <p>A message can be lost on its way to a server that is moving (a hand-off drops what
+ * arrives at the old node; a dead node's mailbox is gone), so an ask that gets no answer
+ * within {@code todo.ask-attempt} is sent again, until {@code todo.ask-timeout}. Writes
+ * carry a request id, so a write sent again is answered once and applied once.
  */
 final class ListServers {
 
   private final TodoCache cache;
   private final Duration timeout;
+  private final Duration attempt;
   private final Executor executor;
 
-  ListServers(TodoCache cache, Duration timeout, Executor executor) {
+  ListServers(TodoCache cache, Duration timeout, Duration attempt, Executor executor) {
     this.cache = cache;
     this.timeout = timeout;
+    this.attempt = attempt;
     this.executor = executor;
   }
 
@@ -37,14 +48,25 @@ final class ListServers {
 
   <R> CompletionStage<HttpResponse> ask(
       String list, Function<ActorRef<R>, TodoServer.Command> message, Function<R, HttpResponse> answer) {
-    return cache.serverProcess(list).<R>ask(message::apply, timeout)
+    return askUntilAnswered(list, message, System.nanoTime() + timeout.toNanos())
         .handleAsync((reply, failure) -> failure != null ? Responses.failure(failure, list) : answer.apply(reply), executor);
   }
 
+  private <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message, long giveUpAt) {
+    return cache.serverProcess(list).<R>ask(message::apply, attempt).handle((reply, failure) -> {
+      if (failure == null) return CompletableFuture.completedFuture(reply);
+      boolean noAnswer = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+      if (noAnswer && System.nanoTime() < giveUpAt) return askUntilAnswered(list, message, giveUpAt);
+      return CompletableFuture.<R>failedFuture(failure);
+    }).thenCompose(Function.identity());
+  }
+
   /** A write: not found is a 404, refused a 503 with the reason, else {@code answer}. */
-  CompletionStage<HttpResponse> write(String list, Function<ActorRef<TodoServer.WriteResult>, TodoServer.Command> message,
+  CompletionStage<HttpResponse> write(String list,
+                                      BiFunction<String, ActorRef<TodoServer.WriteResult>, TodoServer.Command> message,
                                       Function<TodoServer.Written, HttpResponse> answer) {
-    return this.<TodoServer.WriteResult>ask(list, message, result -> {
+    String request = UUID.randomUUID().toString();
+    return this.<TodoServer.WriteResult>ask(list, replyTo -> message.apply(request, replyTo), result -> {
       if (result instanceof TodoServer.NotFound nf) {
         return Responses.text(StatusCodes.NOT_FOUND, "list " + list + " has no entry " + nf.id());
       }

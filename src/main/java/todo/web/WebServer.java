@@ -34,7 +34,8 @@ public final class WebServer extends AllDirectives {
                     java.util.function.Supplier<String> metrics, String node) {
     this.metrics = metrics;
     Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
-    ListServers servers = new ListServers(cache, timeout, system.executionContext());
+    ListServers servers = new ListServers(cache, timeout,
+        system.settings().config().getDuration("todo.ask-attempt"), system.executionContext());
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database);
     this.cluster = new ClusterRoutes(system, node, control);

@@ -105,6 +105,33 @@ class TodoCacheTest {
   }
 
   @Test
+  void aRequestSentTwiceIsAppliedOnceAndAnsweredTwice() {
+    TodoServer.WriteResult first = node.cache().serverProcess("twice").<TodoServer.WriteResult>ask(
+        r -> new TodoServer.AddEntry(DAY, "Dentist", null, "request-1", r), TIMEOUT).toCompletableFuture().join();
+    TodoServer.WriteResult again = node.cache().serverProcess("twice").<TodoServer.WriteResult>ask(
+        r -> new TodoServer.AddEntry(DAY, "Dentist", null, "request-1", r), TIMEOUT).toCompletableFuture().join();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(entries("twice")).hasSize(1);
+  }
+
+  @Test
+  void aRequestSentAgainToARestartedServerIsStillAppliedOnce() {
+    node.cache().serverProcess("restarted").<TodoServer.WriteResult>ask(
+        r -> new TodoServer.AddEntry(DAY, "Dentist", null, "request-2", r), TIMEOUT).toCompletableFuture().join();
+    ActorRef<TodoServer.Command> server = describe("restarted").server();
+    node.actorSystem().classicSystem().stop(Adapter.toClassic(server));
+    awaitStopped(server);
+
+    TodoServer.WriteResult again = node.cache().serverProcess("restarted").<TodoServer.WriteResult>ask(
+        r -> new TodoServer.AddEntry(DAY, "Dentist", null, "request-2", r), TIMEOUT).toCompletableFuture().join();
+
+    assertThat(again).isInstanceOf(TodoServer.Written.class);
+    assertThat(((TodoServer.Written) again).version()).isEqualTo(1);
+    assertThat(entries("restarted")).hasSize(1);
+  }
+
+  @Test
   void concurrentWritesToOneListAreAllStoredInOrder() {
     var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<TodoServer.WriteResult>>();
     for (int i = 0; i < 200; i++) {
