@@ -129,13 +129,7 @@ public final class Database {
 
   /** The latest client requests that changed {@code list}, newest first. */
   CompletionStage<List<Delta.Request>> recentRequests(String list) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.recentRequests(list);
-      } catch (SQLException e) {
-        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
-      }
-    }, blocking);
+    return read("list " + list, () -> store.recentRequests(list));
   }
 
   /**
@@ -162,44 +156,35 @@ public final class Database {
 
   /** The list as this node's file holds it (an empty list when never stored). */
   public CompletionStage<TodoList> get(String list) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.load(list);
-      } catch (SQLException e) {
-        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
-      }
-    }, blocking);
+    return read("list " + list, () -> store.load(list));
   }
 
   /** What this node's copy of {@code list} has beyond {@code since}. */
   public CompletionStage<Delta> delta(String list, long since) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.delta(list, since);
-      } catch (SQLException e) {
-        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
-      }
-    }, blocking);
+    return read("list " + list, () -> store.delta(list, since));
   }
 
   /** How many lists this node's file holds. */
   public CompletionStage<Long> listCount() {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return store.listCount();
-      } catch (SQLException e) {
-        throw new StoreException("cannot read the lists of " + node + ": " + e.getMessage());
-      }
-    }, blocking);
+    return read("the lists", () -> store.listCount());
   }
 
   /** The version of {@code list} this node holds, 0 when none. */
   public CompletionStage<Long> version(String list) {
+    return read("list " + list, () -> store.version(list));
+  }
+
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs a read on the database's threads; a failure becomes a StoreException naming this node. */
+  private <T> CompletionStage<T> read(String what, Query<T> query) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return store.version(list);
+        return query.run();
       } catch (SQLException e) {
-        throw new StoreException("cannot read list " + list + " on " + node + ": " + e.getMessage());
+        throw new StoreException("cannot read " + what + " on " + node + ": " + e.getMessage());
       }
     }, blocking);
   }
