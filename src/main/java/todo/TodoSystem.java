@@ -78,7 +78,8 @@ public final class TodoSystem {
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {
-        log.info("Node {} is leaving: handing its lists over and closing its store.", s.node());
+        log.info(restarting ? "Node {} leaves its cluster of one, to join another."
+            : "Node {} is leaving: handing its lists over and closing its store.", s.node());
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
@@ -122,7 +123,7 @@ public final class TodoSystem {
     }
     long lists = current.database().listCount().toCompletableFuture().join();
     if (lists > 0) {
-      throw new BadSettings(settings.node() + " holds " + lists + " lists of its own; joining " + node
+      throw new BadSettings(settings.node() + " holds " + lists + (lists == 1 ? " list" : " lists") + " of its own; joining " + node
           + " could mix two histories of a list: start it on an empty --db-folder with --connect " + node);
     }
     ClusterNode.addressesOf(List.of(node), settings.epmdPort()); // is it there at all? (throws CannotStart)

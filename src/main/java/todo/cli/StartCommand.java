@@ -47,6 +47,9 @@ final class StartCommand implements Callable<Integer> {
     } catch (BadSettings e) {
       System.err.println("todo: " + e.getMessage());
       return 2;
+    } catch (com.typesafe.config.ConfigException e) { // a bad -D setting in TODO_JAVA_OPTS
+      System.err.println("todo: bad setting: " + e.getMessage());
+      return 2;
     } catch (StoreException | todo.node.CannotStart e) {
       System.err.println("todo: " + e.getMessage());
       return 1;

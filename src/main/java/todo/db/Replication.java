@@ -63,7 +63,13 @@ final class Replication {
     this.local = local;
     this.replicas = replicas;
     this.scheduler = system.scheduler();
-    this.consistency = Consistency.valueOf(config.getString("write-consistency").toUpperCase());
+    String consistency = config.getString("write-consistency");
+    try {
+      this.consistency = Consistency.valueOf(consistency.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new todo.node.BadSettings("todo.replication.write-consistency must be all, majority or local, not '"
+          + consistency + "'");
+    }
     this.attemptTimeout = config.getDuration("attempt-timeout");
     this.deadline = config.getDuration("deadline");
     this.inFlight = new Semaphore(config.getInt("max-in-flight"));

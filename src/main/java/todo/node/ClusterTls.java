@@ -204,11 +204,12 @@ public final class ClusterTls implements SSLEngineProvider {
 
   private void refused(String line) {
     Instant now = Instant.now();
-    Instant last = lastRefusalLogged.get(line);
-    if (last == null || last.plus(LOG_EVERY).isBefore(now)) {
-      lastRefusalLogged.put(line, now);
-      log.warn(line);
-    }
+    boolean[] due = {false};
+    lastRefusalLogged.compute(line, (k, last) -> {
+      due[0] = last == null || last.plus(LOG_EVERY).isBefore(now);
+      return due[0] ? now : last;
+    });
+    if (due[0]) log.warn(line);
   }
 
   @Override
@@ -217,7 +218,11 @@ public final class ClusterTls implements SSLEngineProvider {
     engine.setUseClientMode(false);
     engine.setNeedClientAuth(true);
     engine.setEnabledProtocols(new String[] {PROTOCOL});
-    return engine;
+    // Under TLS 1.3 a peer with another cookie refuses this node's certificate and hangs up
+    // before showing its own, so the trust manager above never sees it: the failed
+    // handshake is what this side can log.
+    return new HandshakeWatch(engine, reason -> refused(
+        "Refused a connection: its TLS handshake failed (" + reason + "): a node with another cookie, or not a node"));
   }
 
   @Override

@@ -125,6 +125,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private final String node;
   private TodoList list; // null while loading
   private String staleBecause; // not null: the copy may miss changes, so no writes
+  private boolean rechecking; // a write came while stale: looking for a majority again
   private boolean writing;
   private final Map<String, WriteResult> answered = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -140,7 +141,11 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     this.database = database;
     this.node = node;
     ctx.getLog().info("Starting to-do server for {}.", name);
-    ctx.pipeToSelf(database.newest(name), (loaded, failure) ->
+    load();
+  }
+
+  private void load() {
+    getContext().pipeToSelf(database.newest(name), (loaded, failure) ->
         failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
   }
 
@@ -169,12 +174,19 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   }
 
   private Behavior<Command> onLoaded(Loaded m) {
+    boolean wasRechecking = rechecking;
+    rechecking = false;
     list = m.newest().list();
     staleBecause = m.newest().staleBecause();
     List<Delta.Request> requests = new ArrayList<>(m.newest().requests());
     Collections.reverse(requests); // oldest first, so the newest are the last to be forgotten
     for (Delta.Request r : requests) {
       answered.put(r.id(), new Written(r.entryId() > 0 ? list.entry(r.entryId()).orElse(null) : null, r.version()));
+    }
+    if (staleBecause != null && wasRechecking) { // still no majority: the waiting writes are refused
+      refuseStashedWrites("list " + name + " cannot take writes now: " + staleBecause);
+      stash.clear();
+      return this;
     }
     if (staleBecause != null) getContext().getLog().warn("Serving {} read-only: {}", name, staleBecause);
     return stash.unstashAll(this);
@@ -194,15 +206,15 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private Behavior<Command> write(Write m, java.util.function.Supplier<Optional<TodoList.Edit>> edit, long id) {
     ActorRef<WriteResult> replyTo = m.replyTo();
-    if (list == null || writing) return stashed(m);
+    if (list == null || writing || rechecking) return stashed(m);
     if (m.request() != null && answered.containsKey(m.request())) { // sent again: answer, do not apply twice
       replyTo.tell(answered.get(m.request()));
       return this;
     }
-    if (staleBecause != null) { // refuse, and stop: the next request looks for a majority again
-      replyTo.tell(new Refused("list " + name + " cannot take writes now: " + staleBecause));
-      refuseStashedWrites("list " + name + " cannot take writes now: " + staleBecause);
-      return Behaviors.stopped();
+    if (staleBecause != null) { // look again: the missing nodes may be back, or forgotten
+      rechecking = true;
+      load();
+      return stashed(m);
     }
     Optional<TodoList.Edit> made = edit.get();
     if (made.isEmpty()) {
