@@ -1,0 +1,81 @@
+package todo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static todo.cluster.Clusters.addAcknowledged;
+import static todo.cluster.Clusters.awaitMesh;
+import static todo.cluster.Clusters.named;
+import static todo.cluster.Clusters.titles;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import todo.NodeProcess;
+import todo.TestNodes;
+
+/** SIGKILL of the node that hosts a list, in a three-node cluster of real JVMs, while a client writes. */
+class ClusterFailoverIT {
+
+  @TempDir Path dir;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    NodeProcess f1 = new NodeProcess("f1", dir, TestNodes.freePort()).start();
+    NodeProcess f2 = new NodeProcess("f2", dir, TestNodes.freePort()).launch("--connect", f1.name());
+    NodeProcess f3 = new NodeProcess("f3", dir, TestNodes.freePort()).launch("--connect", f1.name());
+    nodes.addAll(List.of(f1, f2, f3));
+    f2.awaitHealthy();
+    f3.awaitHealthy();
+    awaitMesh(f1, f2, f3);
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    for (NodeProcess n : nodes) n.close();
+  }
+
+  @Test
+  void aKilledHostsListAnswersOnASurvivorWithEveryAcknowledgedEntryOnce() throws Exception {
+    String list = "bob";
+    NodeProcess host = named(Clusters.hostOf(nodes.get(0), list), nodes);
+    List<NodeProcess> survivors = nodes.stream().filter(n -> n != host).toList();
+    NodeProcess writer = survivors.get(0);
+    NodeProcess reader = survivors.get(1);
+
+    List<String> before = List.of("Dentist", "Shopping", "Movies");
+    for (String title : before) addAcknowledged(writer, list, title); // through a node other than the host
+
+    List<String> acknowledged;
+    try (Clusters.Writer client = new Clusters.Writer(writer, list, "during", Duration.ofSeconds(15), false)) {
+      client.awaitMoreAcknowledged(20, Duration.ofSeconds(30));
+      host.kill();
+
+      // The list answers on a survivor, served by a survivor.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
+        HttpResponse<String> r = reader.get("/api/lists/" + list, Duration.ofSeconds(2));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(Clusters.describe(reader, list).get("node").asText()).isNotEqualTo(host.name());
+      });
+      client.awaitMoreAcknowledged(20, Duration.ofSeconds(60)); // and takes writes again
+      acknowledged = client.stop();
+    }
+
+    for (NodeProcess survivor : survivors) {
+      List<String> served = titles(survivor, list);
+      assertThat(served).as("%s served by %s", list, survivor.name())
+          .containsAll(before).containsAll(acknowledged).doesNotHaveDuplicates();
+    }
+
+    // Two of three replicas are a majority: writes go on, through either survivor.
+    addAcknowledged(reader, list, "after-the-kill");
+    assertThat(Clusters.describe(writer, list).get("writable").asBoolean()).isTrue();
+    assertThat(titles(writer, list)).contains("after-the-kill").doesNotHaveDuplicates();
+  }
+}
