@@ -118,7 +118,8 @@ public final class ReplicaSet {
             }
             if (m.event() instanceof ClusterEvent.MemberRemoved removed && removed.previousStatus() == MemberStatus.exiting()) {
               String node = NodeRoles.node(removed.member().getRoles()).orElse(null);
-              if (node != null && !node.equals(self) && known.remove(node)) {
+              boolean twinStillUp = node != null && upMembersNamed(cluster, node) > 0; // a refused duplicate left
+              if (node != null && !node.equals(self) && !twinStillUp && known.remove(node)) {
                 changed = true;
                 log.info("Node {} left gracefully: it is no longer a replica.", node);
               }
@@ -147,6 +148,13 @@ public final class ReplicaSet {
           })
           .build();
     }));
+  }
+
+  private static long upMembersNamed(Cluster cluster, String node) {
+    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+        .filter(m -> NodeRoles.node(m.getRoles()).filter(node::equals).isPresent())
+        .count();
   }
 
   private static void save(SqliteStore store, Set<String> known) {

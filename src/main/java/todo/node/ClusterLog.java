@@ -29,7 +29,8 @@ public final class ClusterLog {
       cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
       return Behaviors.receiveMessage(event -> {
         MemberStatus selfStatus = cluster.selfMember().status();
-        if (selfStatus != MemberStatus.up() && selfStatus != MemberStatus.weaklyUp()) {
+        if (selfStatus == MemberStatus.leaving() || selfStatus == MemberStatus.exiting()
+            || selfStatus == MemberStatus.down() || selfStatus == MemberStatus.removed()) {
           return Behaviors.same(); // while this node leaves, the others vanish from its view: no news
         }
         if (event instanceof ClusterEvent.MemberUp e && !e.member().equals(cluster.selfMember())) {

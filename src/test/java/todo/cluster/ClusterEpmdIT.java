@@ -14,7 +14,6 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +88,6 @@ class ClusterEpmdIT {
   }
 
   @Test
-  @Disabled("src/main bug: todo.db.ReplicaSet's tracker, on MemberRemoved of a member that was exiting, removes that "
-      + "member's NAME from the replica set without checking that another member of that name is still up. A refused "
-      + "twin e1 (joined through another port mapper, then made to Leave by ClusterNode.refuseTakenName) thus makes e2 "
-      + "log 'Node e1@127.0.0.1 left gracefully: it is no longer a replica.' and save the replica set [e2] to its file, "
-      + "although the real e1 never left; the next cluster event adds e1 back")
   void aRefusedTwinLeavingDoesNotTakeTheFirstNodeOutOfTheReplicaSet() throws Exception {
     Twin t = twinTriedToJoin();
     assertThat(t.exit()).hasValue(2);
