@@ -1,4 +1,5 @@
--- Shared by bench/cluster-mix.lua and bench/add-many-lists.lua (loaded with dofile).
+-- Shared by the wrk scripts of bench/ (loaded with dofile): bench_result(summary, latency)
+-- prints the RESULT line the bench scripts read.
 -- bench_histogram(latency): writes wrk's latency histogram, one "microseconds count" line
 -- per recorded value, to the file named by the BENCH_HIST environment variable (when set),
 -- so that bench/cluster.sh can pool the percentiles of several wrk processes.

@@ -11,9 +11,9 @@ request = function()
   return wrk.format("PATCH", "/api/lists/" .. list .. "/entries/1", {["Content-Type"] = "application/json"}, body)
 end
 
+-- the RESULT line, as every bench script prints it (bench/histogram.lua)
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(dir .. "histogram.lua")
 done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+  bench_result(summary, latency)
 end
