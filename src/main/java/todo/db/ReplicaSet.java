@@ -1,15 +1,23 @@
 package todo.db;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -18,17 +26,35 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.CborSerializable;
 import todo.node.NodeRoles;
 
 /**
- * The nodes every change must reach: those that joined and have not left gracefully
- * (DESIGN.md §3). A crashed node stays in the set until it returns, so a lone survivor of
- * two cannot make a majority on its own. The set is kept in this node's SQLite file, so a
- * node restarted from its folder still knows who else holds copies.
+ * The nodes every change must reach: those that joined and have not left gracefully or
+ * been forgotten (DESIGN.md §3). A crashed node stays in the set until it returns, so a
+ * lone survivor of two cannot make a majority on its own.
+ *
+ * <p>Each node keeps, for every node it has heard of, when it last joined and when it was
+ * last removed ({@link Stamp}); a node is in the set while its join is the later. The
+ * trackers send their stamps to each other every second and take the later of each, so a
+ * node that joins after others crashed learns of them too. The stamps are kept in this
+ * node's SQLite file, so a node restarted from its folder still knows who holds copies.
  */
 public final class ReplicaSet {
 
   private static final Logger log = LoggerFactory.getLogger(ReplicaSet.class);
+  static final String TRACKER = "replica-set";
+
+  /** When a node last joined and last left (epoch millis, 0: never). */
+  public record Stamp(long added, long removed) implements CborSerializable {
+    boolean present() {
+      return added > removed;
+    }
+
+    Stamp merge(Stamp other) {
+      return new Stamp(Math.max(added, other.added), Math.max(removed, other.removed));
+    }
+  }
 
   /** One replica: {@code ref} is null while the node is not a member (crashed, not back yet). */
   public record Node(String name, ActorRef<Replica.Command> ref, boolean reachable) {}
@@ -44,17 +70,16 @@ public final class ReplicaSet {
 
   static ReplicaSet start(ActorSystem<?> system, SqliteStore store, String self) {
     ReplicaSet set = new ReplicaSet(self, system);
-    Set<String> known;
+    Map<String, Stamp> stamps;
     try {
-      known = new TreeSet<>(store.replicaSet());
+      stamps = new TreeMap<>(store.replicas());
     } catch (java.sql.SQLException e) {
       throw new StoreException("cannot read the replica set: " + e.getMessage());
     }
-    known.add(self);
-    set.view.set(set.compute(known, Cluster.get(system), ActorRefResolver.get(system)));
+    stamps.merge(self, new Stamp(System.currentTimeMillis(), 0), (old, now) -> old.present() ? old : now);
+    set.view.set(set.compute(stamps, Cluster.get(system), ActorRefResolver.get(system)));
     // it writes the set to SQLite: blocking, so on the database's threads
-    system.systemActorOf(set.tracker(store, known), TRACKER,
-        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    system.systemActorOf(set.tracker(store, stamps), TRACKER, DispatcherSelector.fromConfig("todo.db-dispatcher"));
     return set;
   }
 
@@ -62,87 +87,92 @@ public final class ReplicaSet {
     return self;
   }
 
-  /**
-   * Drops {@code node}, gone for good, from the replica set of every member, so that the
-   * survivors can make a majority without it. Completes with "forgotten", or the reason not.
-   */
-  public java.util.concurrent.CompletionStage<String> forget(String node) {
-    Cluster cluster = Cluster.get(system);
-    ActorRefResolver resolver = ActorRefResolver.get(system);
-    List<java.util.concurrent.CompletableFuture<String>> answers = new java.util.ArrayList<>();
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp()) continue;
-      ActorRef<Command> tracker = resolver.resolveActorRef(m.address() + "/system/" + TRACKER);
-      answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, String>ask(
-              tracker, r -> new Forget(node, r), java.time.Duration.ofSeconds(3), system.scheduler())
-          .toCompletableFuture().exceptionally(t -> NodeRoles.node(m.getRoles()).orElse(m.address().toString()) + " did not answer"));
-    }
-    return java.util.concurrent.CompletableFuture.allOf(answers.toArray(java.util.concurrent.CompletableFuture[]::new))
-        .thenApply(all -> answers.stream().map(java.util.concurrent.CompletableFuture::join)
-            .filter(a -> !a.equals("forgotten")).findFirst().orElse("forgotten"));
-  }
-
   /** The replica set as this node sees it now, this node included. */
   public Map<String, Node> nodes() {
     return view.get();
   }
 
+  /**
+   * Drops {@code node}, gone for good, from the replica set of every member, so that the
+   * survivors can make a majority without it. Completes with "forgotten", or the reason not.
+   */
+  public CompletionStage<String> forget(String node) {
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    List<CompletableFuture<String>> answers = new java.util.ArrayList<>();
+    for (Member m : upMembers(Cluster.get(system))) {
+      ActorRef<Command> tracker = resolver.resolveActorRef(m.address() + "/system/" + TRACKER);
+      answers.add(AskPattern.<Command, String>ask(tracker, r -> new Forget(node, r), Duration.ofSeconds(3), system.scheduler())
+          .toCompletableFuture().exceptionally(t -> nameOf(m) + " did not answer"));
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(all -> answers.stream().map(CompletableFuture::join)
+            .filter(a -> !a.equals("forgotten")).findFirst().orElse("forgotten"));
+  }
+
+  // ---- the tracker: one per node, at /system/replica-set
+
   /** What the tracker of each node takes. */
-  public sealed interface Command extends todo.CborSerializable {}
+  public sealed interface Command extends CborSerializable {}
 
   /** Drops a node that is gone for good from the replica set (todo forget). */
   public record Forget(String node, ActorRef<String> replyTo) implements Command {}
 
+  /** Another node's stamps, to merge. */
+  public record Stamps(Map<String, Stamp> stamps) implements Command {}
+
   private record Changed(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
-  /** Looks at the cluster again: the state read in an event's handler can lag the event. */
-  private enum Refresh implements Command { INSTANCE }
+  /** Looks at the cluster again and tells the others: the state read in an event's handler can lag the event. */
+  private enum Tick implements Command { INSTANCE }
 
-  static final String TRACKER = "replica-set";
-
-  private Behavior<Command> tracker(SqliteStore store, Set<String> initiallyKnown) {
+  private Behavior<Command> tracker(SqliteStore store, Map<String, Stamp> initial) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
-      timers.startTimerWithFixedDelay(Refresh.INSTANCE, java.time.Duration.ofMillis(500));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
       Cluster cluster = Cluster.get(ctx.getSystem());
       ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, Changed::new), ClusterEvent.ClusterDomainEvent.class));
-      Set<String> known = new TreeSet<>(initiallyKnown);
+      Map<String, Stamp> stamps = new TreeMap<>(initial);
+      Runnable settle = () -> view.set(compute(stamps, cluster, resolver));
       return Behaviors.receive(Command.class)
           .onMessage(Changed.class, m -> {
-            boolean changed = false;
-            for (Member member : cluster.state().getMembers()) {
-              if (member.status() == MemberStatus.up() || member.status() == MemberStatus.weaklyUp()) {
-                changed |= NodeRoles.node(member.getRoles()).map(known::add).orElse(false);
-              }
-            }
+            boolean changed = seeUpMembers(stamps, cluster);
             if (m.event() instanceof ClusterEvent.MemberRemoved removed && removed.previousStatus() == MemberStatus.exiting()) {
               String node = NodeRoles.node(removed.member().getRoles()).orElse(null);
-              boolean twinStillUp = node != null && upMembersNamed(cluster, node) > 0; // a refused duplicate left
-              if (node != null && !node.equals(self) && !twinStillUp && known.remove(node)) {
+              boolean twinStillUp = node != null && upMembers(cluster).stream().anyMatch(x -> nameOf(x).equals(node));
+              if (node != null && !node.equals(self) && !twinStillUp && remove(stamps, node)) {
                 changed = true;
                 log.info("Node {} left gracefully: it is no longer a replica.", node);
               }
             }
-            if (changed) save(store, known);
-            view.set(compute(known, cluster, resolver));
+            if (changed) saveAndTell(store, stamps, cluster, resolver);
+            settle.run();
             return Behaviors.same();
           })
-          .onMessage(Refresh.class, m -> {
-            view.set(compute(known, cluster, resolver));
+          .onMessage(Tick.class, m -> {
+            if (seeUpMembers(stamps, cluster)) save(store, stamps);
+            tell(stamps, cluster, resolver);
+            settle.run();
+            return Behaviors.same();
+          })
+          .onMessage(Stamps.class, m -> {
+            Set<String> before = present(stamps);
+            m.stamps().forEach((node, stamp) -> stamps.merge(node, stamp, Stamp::merge));
+            if (!present(stamps).equals(before) || !stamps.keySet().containsAll(m.stamps().keySet())) save(store, stamps);
+            settle.run();
             return Behaviors.same();
           })
           .onMessage(Forget.class, m -> {
-            view.set(compute(known, cluster, resolver));
+            settle.run();
             if (m.node().equals(self) || view.get().getOrDefault(m.node(), new Node(m.node(), null, false)).ref() != null) {
               m.replyTo().tell(m.node() + " is a running member: stop it (it then leaves gracefully) instead of forgetting it");
-            } else if (known.remove(m.node())) {
-              log.info("Node {} was forgotten by an operator: it is no longer a replica.", m.node());
-              save(store, known);
-              view.set(compute(known, cluster, resolver));
-              m.replyTo().tell("forgotten");
             } else {
-              m.replyTo().tell("forgotten"); // already: forgetting is idempotent
+              if (remove(stamps, m.node())) {
+                log.info("Node {} was forgotten by an operator: it is no longer a replica.", m.node());
+                save(store, stamps);
+                settle.run();
+              }
+              m.replyTo().tell("forgotten"); // forgetting is idempotent
             }
             return Behaviors.same();
           })
@@ -150,24 +180,71 @@ public final class ReplicaSet {
     }));
   }
 
-  private static long upMembersNamed(Cluster cluster, String node) {
-    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-        .filter(m -> NodeRoles.node(m.getRoles()).filter(node::equals).isPresent())
-        .count();
-  }
-
-  private static void save(SqliteStore store, Set<String> known) {
-    Set<String> snapshot = Set.copyOf(known);
-    try {
-      store.saveReplicaSet(snapshot);
-    } catch (java.sql.SQLException e) {
-      log.warn("Cannot save the replica set {}: {}", snapshot, e.getMessage());
+  /** Stamps a join for every Up member not in the set yet; true when one was added. */
+  private static boolean seeUpMembers(Map<String, Stamp> stamps, Cluster cluster) {
+    boolean changed = false;
+    for (Member m : upMembers(cluster)) {
+      String node = nameOf(m);
+      Stamp stamp = stamps.get(node);
+      if (stamp == null || !stamp.present()) {
+        long removed = stamp == null ? 0 : stamp.removed();
+        stamps.put(node, new Stamp(Math.max(System.currentTimeMillis(), removed + 1), removed));
+        changed = true;
+      }
     }
-    log.info("Replica set: {}", new TreeSet<>(snapshot));
+    return changed;
   }
 
-  private Map<String, Node> compute(Set<String> known, Cluster cluster, ActorRefResolver resolver) {
+  private static boolean remove(Map<String, Stamp> stamps, String node) {
+    Stamp stamp = stamps.get(node);
+    if (stamp == null || !stamp.present()) return false;
+    stamps.put(node, new Stamp(stamp.added(), Math.max(System.currentTimeMillis(), stamp.added() + 1)));
+    return true;
+  }
+
+  private static Set<String> present(Map<String, Stamp> stamps) {
+    Set<String> nodes = new TreeSet<>();
+    stamps.forEach((node, stamp) -> {
+      if (stamp.present()) nodes.add(node);
+    });
+    return nodes;
+  }
+
+  private void saveAndTell(SqliteStore store, Map<String, Stamp> stamps, Cluster cluster, ActorRefResolver resolver) {
+    save(store, stamps);
+    tell(stamps, cluster, resolver);
+  }
+
+  private void tell(Map<String, Stamp> stamps, Cluster cluster, ActorRefResolver resolver) {
+    Stamps message = new Stamps(Map.copyOf(stamps));
+    for (Member m : upMembers(cluster)) {
+      if (nameOf(m).equals(self)) continue;
+      ActorRef<Command> tracker = resolver.resolveActorRef(m.address() + "/system/" + TRACKER);
+      tracker.tell(message); // sent again every second: a lost one costs nothing
+    }
+  }
+
+  private static void save(SqliteStore store, Map<String, Stamp> stamps) {
+    try {
+      store.saveReplicas(new HashMap<>(stamps));
+    } catch (java.sql.SQLException e) {
+      log.warn("Cannot save the replica set: {}", e.getMessage());
+    }
+    log.info("Replica set: {}", present(stamps));
+  }
+
+  private static List<Member> upMembers(Cluster cluster) {
+    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+        .filter(m -> NodeRoles.node(m.getRoles()).isPresent())
+        .toList();
+  }
+
+  private static String nameOf(Member m) {
+    return NodeRoles.node(m.getRoles()).orElse(m.address().toString());
+  }
+
+  private Map<String, Node> compute(Map<String, Stamp> stamps, Cluster cluster, ActorRefResolver resolver) {
     Map<String, Member> members = new LinkedHashMap<>();
     for (Member m : cluster.state().getMembers()) {
       if (m.status() == MemberStatus.down() || m.status() == MemberStatus.removed()) continue;
@@ -175,12 +252,12 @@ public final class ReplicaSet {
     }
     Set<Member> unreachable = cluster.state().getUnreachable();
     Map<String, Node> nodes = new LinkedHashMap<>();
-    for (String name : known) {
+    for (String name : present(stamps)) {
       Member m = members.get(name);
-      ActorRef<Replica.Command> ref = m == null ? null
-          : resolver.resolveActorRef(m.address() + "/system/" + Replica.NAME);
+      ActorRef<Replica.Command> ref = m == null ? null : resolver.resolveActorRef(m.address() + "/system/" + Replica.NAME);
       nodes.put(name, new Node(name, ref, m != null && !unreachable.contains(m)));
     }
+    if (!nodes.containsKey(self)) nodes.put(self, new Node(self, null, true));
     return Map.copyOf(nodes);
   }
 }

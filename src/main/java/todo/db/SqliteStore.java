@@ -69,8 +69,10 @@ final class SqliteStore implements AutoCloseable {
         PRIMARY KEY (list, id)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS requests_by_version ON requests (list, version);
-      CREATE TABLE IF NOT EXISTS replica_set (
-        node TEXT PRIMARY KEY
+      CREATE TABLE IF NOT EXISTS replicas (
+        node    TEXT PRIMARY KEY,
+        added   INTEGER NOT NULL,
+        removed INTEGER NOT NULL
       ) WITHOUT ROWID;
       """;
 
@@ -349,24 +351,26 @@ final class SqliteStore implements AutoCloseable {
     }
   }
 
-  /** The nodes this node counts as replicas (see {@code ReplicaSet}). */
-  synchronized java.util.Set<String> replicaSet() throws SQLException {
-    java.util.Set<String> nodes = new java.util.TreeSet<>();
-    try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node FROM replica_set")) {
-      while (r.next()) nodes.add(r.getString(1));
+  /** The replica set as this node last saved it: each node's last join and removal (see {@code ReplicaSet}). */
+  synchronized java.util.Map<String, ReplicaSet.Stamp> replicas() throws SQLException {
+    java.util.Map<String, ReplicaSet.Stamp> stamps = new java.util.TreeMap<>();
+    try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node, added, removed FROM replicas")) {
+      while (r.next()) stamps.put(r.getString(1), new ReplicaSet.Stamp(r.getLong(2), r.getLong(3)));
     }
     writer.commit();
-    return nodes;
+    return stamps;
   }
 
   /** Replaces the stored replica set. Runs beside the batch writer, so it shares its lock. */
-  synchronized void saveReplicaSet(java.util.Set<String> nodes) throws SQLException {
+  synchronized void saveReplicas(java.util.Map<String, ReplicaSet.Stamp> stamps) throws SQLException {
     try (Statement s = writer.createStatement()) {
-      s.executeUpdate("DELETE FROM replica_set");
+      s.executeUpdate("DELETE FROM replicas");
     }
-    try (PreparedStatement s = writer.prepareStatement("INSERT INTO replica_set (node) VALUES (?)")) {
-      for (String n : nodes) {
-        s.setString(1, n);
+    try (PreparedStatement s = writer.prepareStatement("INSERT INTO replicas (node, added, removed) VALUES (?, ?, ?)")) {
+      for (var e : stamps.entrySet()) {
+        s.setString(1, e.getKey());
+        s.setLong(2, e.getValue().added());
+        s.setLong(3, e.getValue().removed());
         s.addBatch();
       }
       s.executeBatch();
