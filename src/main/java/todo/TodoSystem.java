@@ -78,8 +78,13 @@ public final class TodoSystem {
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {
-        log.info(restarting ? "Node {} leaves its cluster of one, to join another."
-            : "Node {} is leaving: handing its lists over and closing its store.", s.node());
+        if (downed(system)) {
+          log.warn("Node {} was downed by the cluster (unreachable from the majority, or on the minority side "
+              + "of a partition): it stops. Start it again to rejoin.", s.node());
+        } else {
+          log.info(restarting ? "Node {} leaves its cluster of one, to join another."
+              : "Node {} is leaving: handing its lists over and closing its store.", s.node());
+        }
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
@@ -248,6 +253,16 @@ public final class TodoSystem {
   private static void stopQuietly(Incarnation incarnation) {
     CoordinatedShutdown.get(incarnation.system()).runAll(CoordinatedShutdown.unknownReason());
     awaitQuietly(incarnation.system().getWhenTerminated());
+  }
+
+  /** True when the cluster removed this node (the Split Brain Resolver downed it), rather than it leaving. */
+  public boolean wasDowned() {
+    return downed(now.system());
+  }
+
+  private static boolean downed(ActorSystem<?> system) {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).isPresent();
   }
 
   /** Completes when the node has stopped for good (not when it restarts its member to connect). */

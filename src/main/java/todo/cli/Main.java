@@ -17,7 +17,20 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    // Shutdown hooks (Pekko's among them) get 20 s; a node that cannot stop in that time
+    // must still exit, with its code, rather than hang a supervisor or a script.
+    Thread deadline = new Thread(() -> {
+      try {
+        Thread.sleep(20_000);
+      } catch (InterruptedException ignored) {
+        return;
+      }
+      Runtime.getRuntime().halt(code);
+    }, "exit-deadline");
+    deadline.setDaemon(true);
+    deadline.start();
+    System.exit(code);
   }
 
   static int run(String... args) {

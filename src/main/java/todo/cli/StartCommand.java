@@ -55,6 +55,6 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     node.whenTerminated().toCompletableFuture().join();
-    return 0;
+    return node.wasDowned() ? 1 : 0; // downed is a failure: a supervisor that restarts on failure brings it back
   }
 }

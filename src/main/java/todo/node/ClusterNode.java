@@ -59,9 +59,9 @@ public final class ClusterNode {
     } catch (RuntimeException e) {
       system.terminate();
       try {
-        system.getWhenTerminated().toCompletableFuture().get();
+        system.getWhenTerminated().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception ignored) {
-        // stopping anyway
+        // stopping anyway: the process exits with the reason below
       }
       throw e;
     }
