@@ -73,7 +73,8 @@ public final class EpmdRegistration implements AutoCloseable {
         + (last != null ? ": " + last.getMessage() : ""));
   }
 
-  private void tryToEmbed() {
+  private synchronized void tryToEmbed() {
+    if (closed) return;
     try {
       embedded = Epmd.start(client.port());
       log.info("No port mapper answered on port {}: {} runs one (EPMD protocol).", client.port(), name);
@@ -82,18 +83,37 @@ public final class EpmdRegistration implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for the port mapper to go away (its connection closes), and every two seconds
+   * also checks that it still lists this node: whatever went wrong, the node registers
+   * again.
+   */
   private void watch() {
     while (!closed) {
       try {
-        while (registration.getInputStream().read() >= 0) {
-          // the port mapper never sends anything after the registration answer
-        }
+        registration.setSoTimeout(2000);
+        if (registration.getInputStream().read() >= 0) continue; // never sent: ignore
+      } catch (java.net.SocketTimeoutException quiet) {
+        if (listed()) continue;
       } catch (IOException ignored) {
         // same as end of stream: the port mapper went away
       }
       if (closed) return;
-      log.warn("The port mapper on port {} went away; registering {} again.", client.port(), name);
+      log.warn("The port mapper on port {} went away or forgot {}; registering again.", client.port(), name);
+      try {
+        registration.close();
+      } catch (IOException ignored) {
+        // it is gone anyway
+      }
       registerAgain();
+    }
+  }
+
+  private boolean listed() {
+    try {
+      return Integer.valueOf(distPort).equals(client.names("127.0.0.1").get(name));
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -120,7 +140,7 @@ public final class EpmdRegistration implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
     try {
       if (registration != null) registration.close();
