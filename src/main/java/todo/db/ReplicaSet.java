@@ -77,6 +77,20 @@ public final class ReplicaSet {
       throw new StoreException("cannot read the replica set: " + e.getMessage());
     }
     stamps.merge(self, new Stamp(System.currentTimeMillis(), 0), (old, now) -> old.present() ? old : now);
+    // Learn the set the members keep before serving anything: a node that joins after
+    // others crashed must count them from its first write on.
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    for (Member m : upMembers(Cluster.get(system))) {
+      if (nameOf(m).equals(self)) continue;
+      ActorRef<Command> tracker = resolver.resolveActorRef(m.address() + "/system/" + TRACKER);
+      try {
+        AskPattern.<Command, Stamps>ask(tracker, GetStamps::new, Duration.ofSeconds(3), system.scheduler())
+            .toCompletableFuture().get(4, java.util.concurrent.TimeUnit.SECONDS)
+            .stamps().forEach((node, stamp) -> stamps.merge(node, stamp, Stamp::merge));
+      } catch (Exception noAnswer) {
+        log.warn("No replica set from {} at start; it comes with the next exchange.", nameOf(m));
+      }
+    }
     set.view.set(set.compute(stamps, Cluster.get(system), ActorRefResolver.get(system)));
     // it writes the set to SQLite: blocking, so on the database's threads
     system.systemActorOf(set.tracker(store, stamps), TRACKER, DispatcherSelector.fromConfig("todo.db-dispatcher"));
@@ -120,6 +134,9 @@ public final class ReplicaSet {
   /** Another node's stamps, to merge. */
   public record Stamps(Map<String, Stamp> stamps) implements Command {}
 
+  /** Asks for this node's stamps (a node that joins does, before it serves). */
+  public record GetStamps(ActorRef<Stamps> replyTo) implements Command {}
+
   private record Changed(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
   /** Looks at the cluster again and tells the others: the state read in an event's handler can lag the event. */
@@ -160,6 +177,10 @@ public final class ReplicaSet {
             m.stamps().forEach((node, stamp) -> stamps.merge(node, stamp, Stamp::merge));
             if (!present(stamps).equals(before) || !stamps.keySet().containsAll(m.stamps().keySet())) save(store, stamps);
             settle.run();
+            return Behaviors.same();
+          })
+          .onMessage(GetStamps.class, m -> {
+            m.replyTo().tell(new Stamps(Map.copyOf(stamps)));
             return Behaviors.same();
           })
           .onMessage(Forget.class, m -> {
