@@ -35,3 +35,8 @@ function bench_result(summary, latency)
     summary.requests, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors, summary.errors.status, summary.errors.timeout))
 end
+
+-- The default report: a script that wants more defines its own done after loading this file.
+done = function(summary, latency, requests)
+  bench_result(summary, latency)
+end

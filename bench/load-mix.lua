@@ -14,9 +14,5 @@ request = function()
   return wrk.format("GET", "/entries?list=" .. list .. "&date=" .. date)
 end
 
--- the RESULT line, as every bench script prints it (bench/histogram.lua)
-local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(dir .. "histogram.lua")
-done = function(summary, latency, requests)
-  bench_result(summary, latency)
-end
+-- the RESULT line, as every bench script prints it
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "histogram.lua")

@@ -18,8 +18,4 @@ public record Delta(String list, long fromVersion, long toVersion, long nextId, 
 
   /** An entry's row as stored: deleted rows stay as tombstones. */
   public record Row(Entry entry, boolean deleted, long version) implements CborSerializable {}
-
-  public boolean isEmpty() {
-    return toVersion <= fromVersion;
-  }
 }

@@ -33,15 +33,17 @@ public final class Replica {
   public static Behavior<Command> create(Database database, String node) {
     return Behaviors.receive(Command.class)
         .onMessage(StoreChange.class, m -> {
-          database.storeLocal(m.change()).whenComplete((done, failure) -> answer(database, node, m.change().list(), failure, m.replyTo()));
+          database.storeLocal(m.change()).whenComplete((done, failure) ->
+              answer(database, node, m.change().list(), m.change().version(), failure, m.replyTo()));
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {
-          database.storeLocal(m.delta()).whenComplete((done, failure) -> answer(database, node, m.delta().list(), failure, m.replyTo()));
+          database.storeLocal(m.delta()).whenComplete((done, failure) ->
+              answer(database, node, m.delta().list(), m.delta().toVersion(), failure, m.replyTo()));
           return Behaviors.same();
         })
         .onMessage(GetVersion.class, m -> {
-          answer(database, node, m.list(), null, m.replyTo());
+          tellVersion(database, node, m.list(), null, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(GetDelta.class, m -> {
@@ -52,13 +54,23 @@ public final class Replica {
   }
 
   /** Replies with the version now held, so a sender that finds this copy behind can send what it lacks. */
-  private static void answer(Database database, String node, String list, Throwable failure, ActorRef<Reply> replyTo) {
-    database.version(list).whenComplete((version, readFailure) -> {
-      if (readFailure != null) {
-        replyTo.tell(new Reply(node, false, -1, readFailure.getMessage()));
-      } else {
-        replyTo.tell(new Reply(node, failure == null, version, failure == null ? null : failure.getMessage()));
-      }
-    });
+  /**
+   * Stored: the version is the one just stored, so nothing is read (this is on every
+   * write's path). Not stored: replies with the version this node holds, so a sender that
+   * finds this copy behind can send what it lacks.
+   */
+  private static void answer(Database database, String node, String list, long storedVersion, Throwable failure,
+                             ActorRef<Reply> replyTo) {
+    if (failure == null) {
+      replyTo.tell(new Reply(node, true, storedVersion, null));
+    } else {
+      tellVersion(database, node, list, Replication.reason(failure), replyTo);
+    }
+  }
+
+  private static void tellVersion(Database database, String node, String list, String problem, ActorRef<Reply> replyTo) {
+    database.version(list).whenComplete((version, readFailure) -> replyTo.tell(readFailure != null
+        ? new Reply(node, false, -1, Replication.reason(readFailure))
+        : new Reply(node, false, version, problem)));
   }
 }

@@ -23,11 +23,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
 
   /** The flags of {@code todo start}; null (or empty) where not given. */
   public record Flags(String sname, String name, String cookie, Integer httpPort, Path dbFolder,
-                      List<String> connect, String distPortRange) {
-    public static Flags none() {
-      return new Flags(null, null, null, null, null, List.of(), null);
-    }
-  }
+                      List<String> connect, String distPortRange) {}
 
   /** An inclusive range of ports; {@code 0-0} means any free port. */
   public record PortRange(int first, int last) {
