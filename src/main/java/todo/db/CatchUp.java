@@ -222,6 +222,7 @@ final class CatchUp {
   private CompletionStage<Long> pull(ReplicaSet.Node peer, Behind b) {
     return AskPattern.<Replica.Command, Delta>ask(peer.ref(), r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout,
             system.scheduler())
+        .thenCompose(delta -> delta.received(system))
         .thenCompose(delta -> local.storeLocal(delta, -1))
         .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)
         .exceptionally(failure -> {

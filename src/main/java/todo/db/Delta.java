@@ -1,6 +1,14 @@
 package todo.db;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
 import todo.CborSerializable;
 import todo.list.Entry;
 
@@ -17,7 +25,43 @@ import todo.list.Entry;
  * sender still keeps ({@code compacted}).
  */
 public record Delta(String list, Position from, Position to, long nextId, long compacted, List<EpochStart> epochs,
-                    List<Row> rows, List<Request> requests) implements CborSerializable {
+                    List<Row> rows, List<Request> requests, SourceRef<Rows> moreRows) implements CborSerializable {
+
+  /**
+   * Rows beyond this many follow in a stream, in chunks of as many (see {@link #toSend} and
+   * {@link #received}): 40 rows of the longest titles (4 KB each) and a delta's 1,000
+   * request ids stay within Artery's 256 KiB frame.
+   */
+  static final int ROWS_PER_MESSAGE = 40;
+
+  public Delta(String list, Position from, Position to, long nextId, long compacted, List<EpochStart> epochs,
+               List<Row> rows, List<Request> requests) {
+    this(list, from, to, nextId, compacted, epochs, rows, requests, null);
+  }
+
+  /** Some of a delta's rows, as they travel in its stream. */
+  public record Rows(List<Row> rows) implements CborSerializable {}
+
+  /**
+   * This delta as it goes to another node: a big one's rows move to a stream (Pekko's
+   * {@link SourceRef}, chunked and back-pressured), so no message outgrows Artery's frame.
+   */
+  Delta toSend(ActorSystem<?> system) {
+    if (rows.size() <= ROWS_PER_MESSAGE) return this;
+    SourceRef<Rows> stream = Source.from(rows).grouped(ROWS_PER_MESSAGE).map(Rows::new)
+        .runWith(StreamRefs.sourceRef(), system);
+    return new Delta(list, from, to, nextId, compacted, epochs, List.of(), requests, stream);
+  }
+
+  /** This delta with every row at hand, once its stream (if any) has been read. */
+  CompletionStage<Delta> received(ActorSystem<?> system) {
+    if (moreRows == null) return CompletableFuture.completedFuture(this);
+    return moreRows.getSource().runWith(Sink.seq(), system).thenApply(chunks -> {
+      List<Row> all = new ArrayList<>(rows);
+      for (Rows chunk : chunks) all.addAll(chunk.rows());
+      return new Delta(list, from, to, nextId, compacted, epochs, all, requests, null);
+    });
+  }
 
   /** A client request that made the change of {@code version}; {@code entryId} 0 when it made no entry. */
   public record Request(String id, long version, long entryId) implements CborSerializable {}

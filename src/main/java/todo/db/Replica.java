@@ -51,13 +51,17 @@ public final class Replica {
   private Replica() {}
 
   public static Behavior<Command> create(Database database, String node) {
+    return Behaviors.setup(ctx -> behaviour(ctx.getSystem(), database, node));
+  }
+
+  private static Behavior<Command> behaviour(org.apache.pekko.actor.typed.ActorSystem<?> system, Database database, String node) {
     return Behaviors.receive(Command.class)
         .onMessage(StoreChange.class, m -> {
           answer(database.storeLocal(m.change()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {
-          answer(database.storeLocal(m.delta(), m.authority()), node, m.replyTo());
+          answer(m.delta().received(system).thenCompose(d -> database.storeLocal(d, m.authority())), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(Prepare.class, m -> {
@@ -71,7 +75,7 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(GetDelta.class, m -> {
-          database.delta(m.list(), m.since()).thenAccept(m.replyTo()::tell);
+          database.delta(m.list(), m.since()).thenAccept(d -> m.replyTo().tell(d.toSend(system)));
           return Behaviors.same();
         })
         .onMessage(GetPositions.class, m -> {

@@ -59,6 +59,7 @@ final class Replication {
 
   private final Database local;
   private final ReplicaSet replicas;
+  private final ActorSystem<?> system;
   private final Scheduler scheduler;
   private final Consistency consistency;
   private final Duration attemptTimeout;
@@ -74,6 +75,7 @@ final class Replication {
     var config = system.settings().config().getConfig("todo.replication");
     this.local = local;
     this.replicas = replicas;
+    this.system = system;
     this.scheduler = system.scheduler();
     String consistency = config.getString("write-consistency");
     try {
@@ -143,7 +145,8 @@ final class Replication {
       if (outcome == Outcome.GAP || outcome == Outcome.DIVERGED) {
         Position theirs = reply.position(); // send what it lacks, once this node has committed the change
         return committedHere.thenCompose(d -> local.delta(change.list(), theirs))
-            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta, change.epoch(), r), change, committedHere, giveUpAt));
+            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta.toSend(system), change.epoch(), r), change,
+                committedHere, giveUpAt)); // a fresh stream for each attempt: a stream is read once
       }
       return send(node, message, change, committedHere, giveUpAt);
     }).thenCompose(Function.identity());
@@ -235,6 +238,7 @@ final class Replication {
     log.info("Copy of {} here is at {}; taking {} from {}.", list, mine, newest.reply().position(), newest.node());
     ReplicaSet.Node holder = replicas.nodes().get(newest.node());
     return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), deadline, scheduler)
+        .thenCompose(delta -> delta.received(system))
         .thenCompose(delta -> local.storeLocal(delta, -1))
         .thenApply(r -> {
           if (!r.stored()) throw new StoreException("cannot take the copy of " + list + " from " + newest.node() + ": " + r.outcome());
@@ -249,7 +253,7 @@ final class Replication {
       ReplicaSet.Node node = replicas.nodes().get(a.node());
       if (node == null || node.ref() == null) continue;
       local.delta(list, a.reply().position())
-          .thenCompose(delta -> ask(node, r -> new Replica.StoreDelta(delta, epoch, r)))
+          .thenCompose(delta -> ask(node, r -> new Replica.StoreDelta(delta.toSend(system), epoch, r)))
           .whenComplete((r, failure) -> {
             if (r != null && r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
           });

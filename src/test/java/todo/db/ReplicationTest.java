@@ -106,6 +106,23 @@ class ReplicationTest {
   }
 
   @Test
+  void aBigListTooLargeForOneMessageReachesACopyThatLacksItThroughAStream() {
+    int size = 300; // with titles of 1,000 characters, its delta is bigger than Artery's largest message (256 KiB)
+    String title = "x".repeat(todo.list.Entry.MAX_TITLE - 3);
+    for (TodoSystem n : List.of(a, b)) {
+      java.util.concurrent.CompletionStage<?> last = null;
+      for (long v = 1; v <= size; v++) {
+        last = n.database().storeLocal(new todo.list.Change.Put("big", v, new Entry(v, DAY, title + v, false, v)));
+      }
+      last.toCompletableFuture().join();
+    }
+    add(c, "big", "One more");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      for (TodoSystem n : List.of(a, b, c)) assertThat(stored(n, "big").size()).as(n.toString()).isEqualTo(size + 1);
+    });
+  }
+
+  @Test
   void everyNodeNamesTheSameServerForAList() {
     add(a, "one-server", "Dentist");
     var hosts = List.of(a, b, c).stream().map(n -> n.cache().serverProcess("one-server")
