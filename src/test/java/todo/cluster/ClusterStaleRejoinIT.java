@@ -82,6 +82,34 @@ class ClusterStaleRejoinIT {
     }
   }
 
+  @Test
+  void aNodeBackFromSigkillTakesWhatItMissedInTheBackground() throws Exception {
+    NodeProcess c1 = new NodeProcess("c1", dir, TestNodes.freePort()).start();
+    NodeProcess c2 = new NodeProcess("c2", dir, TestNodes.freePort()).launch("--connect", c1.name());
+    NodeProcess c3 = new NodeProcess("c3", dir, TestNodes.freePort()).launch("--connect", c1.name());
+    nodes.addAll(List.of(c1, c2, c3));
+    c2.awaitHealthy();
+    c3.awaitHealthy();
+    awaitMesh(c1, c2, c3);
+    List<String> lists = new ArrayList<>();
+    for (int i = 0; i < LISTS; i++) lists.add("list-" + i);
+    for (String list : lists) addAcknowledged(c1, list, "before");
+
+    c3.kill();
+    for (String list : lists) {
+      for (int i = 0; i < 3; i++) addAcknowledged(c2, list, "while-away-" + i);
+    }
+    c3.launch("--connect", c1.name()).awaitHealthy();
+
+    // no write touches these lists any more: only catch-up can bring c3's file up to date
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      for (String list : lists) assertThat(storedVersion(c3, list)).as(list).isEqualTo(4);
+    });
+    assertThat(c3.logLines("Caught up from")).isNotEmpty();
+    String metrics = c3.get("/metrics").body();
+    assertThat(metrics).contains("todo_catchup_lists_behind 0.0").containsPattern("todo_catchup_changes_total [1-9]");
+  }
+
   private static long storedVersion(NodeProcess node, String list) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + node.dataFile());
          PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
