@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -171,180 +170,44 @@ final class SqliteStore implements AutoCloseable {
     }
   }
 
-  /** The list's row: where its copy stands, what it promised, how far tombstones were dropped. */
-  private record Head(Position position, long nextId, long promised, String promisedBy, long compacted) {
-    static final Head NONE = new Head(Position.NONE, 1, 0, null, 0);
-  }
-
-  private static Head head(Connection c, String list) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT version, epoch, next_id, promised, promised_by, compacted FROM lists WHERE name = ?")) {
-      s.setString(1, list);
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) return Head.NONE;
-        return new Head(new Position(r.getLong(2), r.getLong(1)), r.getLong(3), r.getLong(4), r.getString(5), r.getLong(6));
-      }
-    }
-  }
-
-  private void saveHead(String list, Head h) throws SQLException {
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT INTO lists (name, version, next_id, epoch, promised, promised_by, compacted) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_id = excluded.next_id, epoch = excluded.epoch, "
-            + "promised = excluded.promised, promised_by = excluded.promised_by, compacted = excluded.compacted")) {
-      s.setString(1, list);
-      s.setLong(2, h.position().version());
-      s.setLong(3, h.nextId());
-      s.setLong(4, h.position().epoch());
-      s.setLong(5, h.promised());
-      s.setString(6, h.promisedBy());
-      s.setLong(7, h.compacted());
-      s.executeUpdate();
-    }
-  }
-
-  /** The epoch that made version {@code version} of {@code list} in this copy (0 for version 0). */
-  private static long epochAt(Connection c, String list, long version) throws SQLException {
-    if (version == 0) return 0;
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT epoch FROM epochs WHERE list = ? AND first_version <= ? ORDER BY first_version DESC LIMIT 1")) {
-      s.setString(1, list);
-      s.setLong(2, version);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0;
-      }
-    }
-  }
-
   private Result promise(Promise p) throws SQLException {
-    Head h = head(writer, p.list());
+    ListTables.Head h = ListTables.head(writer, p.list());
     boolean granted = p.epoch() > h.promised() || (p.epoch() == h.promised() && p.node().equals(h.promisedBy()));
     if (!granted) return new Result(Outcome.STALE, h.position(), h.promised());
-    if (p.epoch() != h.promised()) saveHead(p.list(), new Head(h.position(), h.nextId(), p.epoch(), p.node(), h.compacted()));
+    if (p.epoch() != h.promised()) ListTables.saveHead(writer, p.list(), new ListTables.Head(h.position(), h.nextId(), p.epoch(), p.node(), h.compacted()));
     return new Result(Outcome.APPLIED, h.position(), p.epoch());
   }
 
   private Result applyChange(Stamped stamped) throws SQLException {
     Change change = stamped.change();
     String list = change.list();
-    Head h = head(writer, list);
+    ListTables.Head h = ListTables.head(writer, list);
     Position at = h.position();
     if (stamped.epoch() < h.promised()) return new Result(Outcome.STALE, at, h.promised());
     if (change.version() <= at.version()) {
-      boolean same = epochAt(writer, list, change.version()) == stamped.epoch();
+      boolean same = ListTables.epochAt(writer, list, change.version()) == stamped.epoch();
       return new Result(same ? Outcome.ALREADY_APPLIED : Outcome.DIVERGED, at, h.promised());
     }
     if (change.version() > at.version() + 1) return new Result(Outcome.GAP, at, h.promised());
     if (at.epoch() != stamped.previousEpoch()) return new Result(Outcome.DIVERGED, at, h.promised());
 
-    long nextId = h.nextId();
-    if (change instanceof Change.Put put) {
-      Entry e = put.entry();
-      try (PreparedStatement s = writer.prepareStatement(
-          "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
-              + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
-              + "completed = excluded.completed, ord = excluded.ord, deleted = 0, version = excluded.version")) {
-        s.setString(1, list);
-        s.setLong(2, e.id());
-        s.setString(3, e.date().toString());
-        s.setString(4, e.title());
-        s.setInt(5, e.completed() ? 1 : 0);
-        s.setLong(6, e.order());
-        s.setLong(7, change.version());
-        s.executeUpdate();
-      }
-      nextId = Math.max(nextId, e.id() + 1);
-    } else if (change instanceof Change.Remove remove) {
-      try (PreparedStatement s = writer.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND id = ?")) {
-        s.setLong(1, change.version());
-        s.setString(2, list);
-        s.setLong(3, remove.id());
-        s.executeUpdate();
-      }
-    } else {
-      try (PreparedStatement s = writer.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND deleted = 0")) {
-        s.setLong(1, change.version());
-        s.setString(2, list);
-        s.executeUpdate();
-      }
-    }
-    if (stamped.epoch() != at.epoch()) saveEpochStart(list, new Delta.EpochStart(stamped.epoch(), change.version()));
+    long nextId = Math.max(h.nextId(), ListTables.write(writer, change));
+    if (stamped.epoch() != at.epoch()) ListTables.saveEpochStart(writer, list, new Delta.EpochStart(stamped.epoch(), change.version()));
     long compacted = h.compacted();
-    if (stamped.compactThrough() >= compacted + COMPACTION_STEP) compacted = compact(list, stamped.compactThrough());
+    if (stamped.compactThrough() >= compacted + COMPACTION_STEP) compacted = ListTables.compact(writer, list, stamped.compactThrough());
     Position now = stamped.position();
     long promised = Math.max(h.promised(), stamped.epoch());
-    saveHead(list, new Head(now, nextId, promised, promised == h.promised() ? h.promisedBy() : null, compacted));
+    ListTables.saveHead(writer, list, new ListTables.Head(now, nextId, promised, promised == h.promised() ? h.promisedBy() : null, compacted));
     if (change.request() != null) {
       long entryId = change instanceof Change.Put put ? put.entry().id() : 0;
-      rememberRequest(list, new Delta.Request(change.request(), change.version(), entryId));
+      ListTables.rememberRequest(writer, list, new Delta.Request(change.request(), change.version(), entryId));
     }
     return new Result(Outcome.APPLIED, now, promised);
   }
 
-  private void saveEpochStart(String list, Delta.EpochStart e) throws SQLException {
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT OR REPLACE INTO epochs (list, first_version, epoch) VALUES (?, ?, ?)")) {
-      s.setString(1, list);
-      s.setLong(2, e.firstVersion());
-      s.setLong(3, e.epoch());
-      s.executeUpdate();
-    }
-  }
-
-  /**
-   * Drops the tombstones of {@code list} up to {@code through}, a version every replica
-   * holds: none of them can miss those deletes any more. A copy older than that gets a
-   * snapshot, never a delta (see {@link #delta}).
-   */
-  private long compact(String list, long through) throws SQLException {
-    try (PreparedStatement s = writer.prepareStatement("DELETE FROM entries WHERE list = ? AND deleted = 1 AND version <= ?")) {
-      s.setString(1, list);
-      s.setLong(2, through);
-      s.executeUpdate();
-    }
-    return through;
-  }
-
-  /** How many of a list's latest requests are remembered, to answer a request sent again. */
-  static final int REQUESTS_KEPT = 1000;
-
-  private void rememberRequest(String list, Delta.Request r) throws SQLException {
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)")) {
-      s.setString(1, list);
-      s.setString(2, r.id());
-      s.setLong(3, r.version());
-      s.setLong(4, r.entryId());
-      s.executeUpdate();
-    }
-    if (r.version() % 100 == 0) { // now and then, forget the old ones
-      try (PreparedStatement s = writer.prepareStatement("DELETE FROM requests WHERE list = ? AND version <= ?")) {
-        s.setString(1, list);
-        s.setLong(2, r.version() - REQUESTS_KEPT);
-        s.executeUpdate();
-      }
-    }
-  }
-
   /** The latest requests that changed {@code list}, newest first. */
   List<Delta.Request> recentRequests(String list) throws SQLException {
-    return read(c -> requestsSince(c, list, 0, REQUESTS_KEPT));
-  }
-
-  private static List<Delta.Request> requestsSince(Connection c, String list, long since, int limit) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT id, version, entry_id FROM requests WHERE list = ? AND version > ? ORDER BY version DESC LIMIT ?")) {
-      s.setString(1, list);
-      s.setLong(2, since);
-      s.setInt(3, limit);
-      List<Delta.Request> found = new ArrayList<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) found.add(new Delta.Request(r.getString(1), r.getLong(2), r.getLong(3)));
-      }
-      return found;
-    }
+    return read(c -> ListTables.requestsSince(c, list, 0, ListTables.REQUESTS_KEPT));
   }
 
   /**
@@ -355,18 +218,18 @@ final class SqliteStore implements AutoCloseable {
    */
   private Result applyDelta(Delta delta, long authority) throws SQLException {
     String list = delta.list();
-    Head h = head(writer, list);
+    ListTables.Head h = ListTables.head(writer, list);
     Position at = h.position();
     if (authority >= 0 && authority < h.promised()) return new Result(Outcome.STALE, at, h.promised());
     long promised = Math.max(h.promised(), authority);
     String promisedBy = promised == h.promised() ? h.promisedBy() : null;
-    if (at.version() >= delta.to().version() && epochAt(writer, list, delta.to().version()) == delta.to().epoch()) {
+    if (at.version() >= delta.to().version() && ListTables.epochAt(writer, list, delta.to().version()) == delta.to().epoch()) {
       return new Result(Outcome.ALREADY_APPLIED, at, h.promised());
     }
     boolean onHistory = at.equals(delta.at(at.version()));
     if (delta.isSnapshot() && (onHistory || delta.to().isAfter(at))) {
-      replace(delta);
-      saveHead(list, new Head(delta.to(), delta.nextId(), promised, promisedBy, delta.compacted()));
+      ListTables.replace(writer, delta);
+      ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), delta.nextId(), promised, promisedBy, delta.compacted()));
       return new Result(Outcome.APPLIED, delta.to(), promised);
     }
     if (delta.isSnapshot()) return new Result(Outcome.NEWER_HERE, at, h.promised());
@@ -377,45 +240,12 @@ final class SqliteStore implements AutoCloseable {
             + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
             + "completed = excluded.completed, ord = excluded.ord, deleted = excluded.deleted, version = excluded.version "
             + "WHERE excluded.version > entries.version")) {
-      insertRows(s, list, delta.rows());
+      ListTables.insertRows(s, list, delta.rows());
     }
-    for (Delta.EpochStart e : delta.epochs()) if (e.firstVersion() > at.version()) saveEpochStart(list, e);
-    for (Delta.Request r : delta.requests()) if (r.version() > at.version()) rememberRequest(list, r);
-    saveHead(list, new Head(delta.to(), Math.max(h.nextId(), delta.nextId()), promised, promisedBy, h.compacted()));
+    for (Delta.EpochStart e : delta.epochs()) if (e.firstVersion() > at.version()) ListTables.saveEpochStart(writer, list, e);
+    for (Delta.Request r : delta.requests()) if (r.version() > at.version()) ListTables.rememberRequest(writer, list, r);
+    ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), Math.max(h.nextId(), delta.nextId()), promised, promisedBy, h.compacted()));
     return new Result(Outcome.APPLIED, delta.to(), promised);
-  }
-
-  /** Makes this copy the snapshot: rows, epochs and requests. */
-  private void replace(Delta snapshot) throws SQLException {
-    String list = snapshot.list();
-    for (String table : List.of("entries", "epochs", "requests")) {
-      try (PreparedStatement s = writer.prepareStatement("DELETE FROM " + table + " WHERE list = ?")) {
-        s.setString(1, list);
-        s.executeUpdate();
-      }
-    }
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      insertRows(s, list, snapshot.rows());
-    }
-    for (Delta.EpochStart e : snapshot.epochs()) saveEpochStart(list, e);
-    for (Delta.Request r : snapshot.requests()) rememberRequest(list, r);
-  }
-
-  private static void insertRows(PreparedStatement s, String list, List<Delta.Row> rows) throws SQLException {
-    for (Delta.Row row : rows) {
-      Entry e = row.entry();
-      s.setString(1, list);
-      s.setLong(2, e.id());
-      s.setString(3, e.date().toString());
-      s.setString(4, e.title());
-      s.setInt(5, e.completed() ? 1 : 0);
-      s.setLong(6, e.order());
-      s.setInt(7, row.deleted() ? 1 : 0);
-      s.setLong(8, row.version());
-      s.addBatch();
-    }
-    s.executeBatch();
   }
 
   /**
@@ -424,53 +254,34 @@ final class SqliteStore implements AutoCloseable {
    */
   Delta delta(String list, Position since) throws SQLException {
     return read(c -> {
-      Head h = head(c, list);
+      ListTables.Head h = ListTables.head(c, list);
       boolean extend = since.version() > 0 && since.version() <= h.position().version()
-          && since.version() >= h.compacted() && epochAt(c, list, since.version()) == since.epoch();
+          && since.version() >= h.compacted() && ListTables.epochAt(c, list, since.version()) == since.epoch();
       Position from = extend ? since : Position.NONE;
-      List<Delta.Row> rows = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? AND version > ? ORDER BY id")) {
-        s.setString(1, list);
-        s.setLong(2, from.version());
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            rows.add(new Delta.Row(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
-                r.getInt(4) != 0, r.getLong(5)), r.getInt(6) != 0, r.getLong(7)));
-          }
-        }
-      }
-      List<Delta.EpochStart> epochs = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT epoch, first_version FROM epochs WHERE list = ? AND first_version > ? ORDER BY first_version")) {
-        s.setString(1, list);
-        s.setLong(2, from.version());
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) epochs.add(new Delta.EpochStart(r.getLong(1), r.getLong(2)));
-        }
-      }
+      List<Delta.Row> rows = ListTables.rowsSince(c, list, from.version());
+      List<Delta.EpochStart> epochs = ListTables.epochsSince(c, list, from.version());
       return new Delta(list, from, h.position(), h.nextId(), h.compacted(), epochs, rows,
-          requestsSince(c, list, from.version(), REQUESTS_KEPT));
+          ListTables.requestsSince(c, list, from.version(), ListTables.REQUESTS_KEPT));
     });
   }
 
   /** Where this copy of {@code list} stands. */
   Position position(String list) throws SQLException {
-    return read(c -> head(c, list).position());
+    return read(c -> ListTables.head(c, list).position());
   }
 
   /** Where this store's copies of {@code lists} stand, in one read. */
   java.util.Map<String, Position> positionsOf(java.util.Collection<String> lists) throws SQLException {
     return read(c -> {
       java.util.Map<String, Position> found = new java.util.HashMap<>();
-      for (String list : lists) found.put(list, head(c, list).position());
+      for (String list : lists) found.put(list, ListTables.head(c, list).position());
       return found;
     });
   }
 
   /** The newest epoch promised for {@code list} here, 0 when none. */
   long promised(String list) throws SQLException {
-    return read(c -> head(c, list).promised());
+    return read(c -> ListTables.head(c, list).promised());
   }
 
   /** A page of the lists held here, by name after {@code after}: what catch-up compares. */
@@ -492,19 +303,9 @@ final class SqliteStore implements AutoCloseable {
   /** The list as stored here; an empty list at version 0 when this store never saw it. */
   TodoList load(String name) throws SQLException {
     return read(c -> {
-      Head h = head(c, name);
+      ListTables.Head h = ListTables.head(c, name);
       if (h.position().version() == 0) return TodoList.empty(name);
-      List<Entry> live = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT id, date, title, completed, ord FROM entries WHERE list = ? AND deleted = 0 ORDER BY id")) {
-        s.setString(1, name);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            live.add(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
-                r.getInt(4) != 0, r.getLong(5)));
-          }
-        }
-      }
+      List<Entry> live = ListTables.live(c, name);
       return TodoList.restore(name, h.position().version(), h.nextId(), live);
     });
   }
