@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * then written only by the client that created it, one request at a time, so its history
  * is a sequence: the add, updates, and at most one delete, which is its last request.
  * A request that was refused or got no answer may or may not have happened. The rules,
- * checked in every copy (each node's store and each node's HTTP answer):
+ * checked in every copy (each node's HTTP answer, and each node's store of a list unless
+ * another store holds a newer version of it: a copy that is behind is divergent, and
+ * counting each entry it misses as lost too would bury the finding):
  * <ul>
  *   <li><b>lost</b>: an entry whose delete was not acknowledged is missing, unless a
  *       delete that was sent (refused or unknown) may have removed it; or it is present
@@ -92,11 +94,20 @@ public final class Checker {
       ownerOfTitle.put(op.title(), k);
     }
 
+    Map<String, Long> newest = new HashMap<>();
+    for (Copy c : copies) if (c.store()) c.lists().forEach((list, lc) -> newest.merge(list, lc.version(), Math::max));
     Map<String, Anomaly> lost = new TreeMap<>();
     Map<String, Anomaly> resurrected = new TreeMap<>();
     Map<String, Anomaly> duplicated = new TreeMap<>();
     Set<String> notes = new TreeSet<>();
     for (Copy copy : copies) {
+      Set<String> behind = new TreeSet<>();
+      if (copy.store()) newest.forEach((list, v) -> {
+        long mine = copy.lists().containsKey(list) ? copy.lists().get(list).version() : 0;
+        if (mine < v) behind.add(list);
+      });
+      if (!behind.isEmpty()) notes.add(copy.source() + " is behind the newest store on lists " + behind
+          + ": those copies count as divergent, not as lost or resurrected");
       Map<Key, Row> rows = new HashMap<>();
       Map<String, List<Key>> byTitle = new HashMap<>();
       copy.lists().forEach((list, lc) -> lc.rows().forEach(r -> {
@@ -105,7 +116,9 @@ public final class Checker {
         if (!ownerOfTitle.containsKey(r.title())) notes.add("row " + list + "/" + r.id() + " '" + r.title() + "' in "
             + copy.source() + " was written by no request of this campaign");
       }));
-      entries.forEach((key, ops) -> checkEntry(key, ops, rows.get(key), copy.source(), lost, resurrected));
+      entries.forEach((key, ops) -> {
+        if (!behind.contains(key.list())) checkEntry(key, ops, rows.get(key), copy.source(), lost, resurrected);
+      });
       byTitle.forEach((title, keys) -> {
         if (keys.size() > 1) merge(duplicated, title, new Anomaly("duplicated", "'" + title + "'",
             "on " + keys.size() + " rows " + keys + " in " + copy.source()));

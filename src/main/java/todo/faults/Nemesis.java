@@ -173,6 +173,7 @@ final class Nemesis {
       case PAUSE -> {
         log.accept("kill -CONT " + u.node());
         u.node().resume();
+        starting.add(u.node()); // impaired until it answers again (or exits, if it was downed meanwhile)
       }
       case PARTITION -> {
         log.accept("heal");

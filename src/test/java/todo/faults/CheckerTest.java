@@ -52,6 +52,25 @@ class CheckerTest {
   }
 
   @Test
+  void aStoreBehindTheOthersIsDivergentNotLost() {
+    op(Kind.ADD, 1, "c1-1", false, Outcome.ACK);
+    op(Kind.ADD, 2, "c1-2", false, Outcome.ACK);
+    Verdict v = check(store("n1", 2, row(1, "c1-1", false), row(2, "c1-2", false)), store("n2", 1, row(1, "c1-1", false)));
+    assertThat(v.lost()).isEmpty();
+    assertThat(v.divergent()).hasSize(1);
+    assertThat(v.notes()).anyMatch(n -> n.contains("n2 is behind"));
+  }
+
+  @Test
+  void anEntryMissingFromEveryStoreIsLostEvenWhenTheyAgree() {
+    op(Kind.ADD, 1, "c1-1", false, Outcome.ACK);
+    op(Kind.ADD, 2, "c1-2", false, Outcome.ACK);
+    Verdict v = check(store("n1", 2, row(1, "c1-1", false)), store("n2", 2, row(1, "c1-1", false)));
+    assertThat(v.lost()).hasSize(1);
+    assertThat(v.divergent()).isEmpty();
+  }
+
+  @Test
   void anAcknowledgedUpdateOverwrittenByTheOldValueIsLost() {
     op(Kind.ADD, 1, "c1-1", false, Outcome.ACK);
     op(Kind.UPDATE, 1, "c1-1.u1", true, Outcome.ACK);
@@ -89,9 +108,11 @@ class CheckerTest {
   void anAcknowledgedDeleteThatComesBackIsResurrected() {
     op(Kind.ADD, 1, "c1-1", false, Outcome.ACK);
     op(Kind.DELETE, 1, null, false, Outcome.ACK);
-    Verdict v = check(store("n1", 2), store("n2", 1, row(1, "c1-1", false)));
+    Verdict v = check(store("n1", 2), store("n2", 2, row(1, "c1-1", false)));
     assertThat(v.resurrected()).hasSize(1);
     assertThat(v.resurrected().get(0).detail()).contains("n2");
+    Verdict throughHttp = check(store("n1", 2), new Copy("HTTP via n1", false, Map.of("l0", new ListCopy(-1, List.of(row(1, "c1-1", false))))));
+    assertThat(throughHttp.resurrected()).hasSize(1);
   }
 
   @Test
@@ -123,7 +144,7 @@ class CheckerTest {
     Verdict sameVersionOtherRows = check(store("n1", 2, one, two), store("n2", 2, one, two, row(3, "stranger", true)));
     assertThat(sameVersionOtherRows.divergent()).hasSize(1);
     assertThat(sameVersionOtherRows.divergent().get(0).detail()).contains("stranger");
-    assertThat(sameVersionOtherRows.notes()).hasSize(1);
+    assertThat(sameVersionOtherRows.notes()).anyMatch(n -> n.contains("written by no request"));
     assertThat(check(store("n1", 2, one, two), new Copy("n2", true, Map.of())).divergent()).hasSize(1);
   }
 }
