@@ -30,11 +30,11 @@ import todo.faults.Campaign.Fault;
 final class Nemesis {
 
   private final List<Node> nodes;
+  private final Cluster cluster;
   private final Network network;
   private final Set<Fault> faults;
   private final Random random;
   private final long intervalMs;
-  private final Restarter restarter;
   private final Consumer<String> log;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Integer> counts = new TreeMap<>();
@@ -42,24 +42,20 @@ final class Nemesis {
   private final Set<Node> held = new HashSet<>(); // killed, waiting for their restart
   private final Set<Node> cut = new HashSet<>(); // on the minority side of the current partition
   private final Set<Node> starting = new HashSet<>(); // restarted, not serving yet
+  private long lastServing = now(); // when some node last answered /health
+  private long nextServingCheck;
   private final Map<Node, Long> notBefore = new java.util.HashMap<>(); // a node that keeps exiting is started every 3 s at most
   private Thread thread;
 
-  /** Starts a node again on its folder, joining the others. */
-  interface Restarter {
-    void restart(Node node, String why) throws Exception;
-  }
-
   private record Undo(long atMs, Node node, Fault fault) {}
 
-  Nemesis(List<Node> nodes, Network network, Set<Fault> faults, long seed, long intervalMs, Restarter restarter,
-          Consumer<String> log) {
-    this.nodes = nodes;
+  Nemesis(Cluster cluster, Network network, Set<Fault> faults, long seed, long intervalMs, Consumer<String> log) {
+    this.cluster = cluster;
+    this.nodes = cluster.nodes;
     this.network = network;
     this.faults = faults;
     this.random = new Random(seed);
     this.intervalMs = intervalMs;
-    this.restarter = restarter;
     this.log = log;
   }
 
@@ -69,7 +65,7 @@ final class Nemesis {
     thread.start();
   }
 
-  /** Fault kind -> how many times it was done (kill, pause, partition-isolate, partition-split, restart-after-exit). */
+  /** Fault kind -> how many times it was done (kill, pause, partition-isolate, partition-split, restart-after-exit, cluster-reformed). */
   synchronized Map<String, Integer> counts() {
     return new TreeMap<>(counts);
   }
@@ -81,6 +77,7 @@ final class Nemesis {
         Thread.sleep(200);
         synchronized (this) {
           undoDue();
+          watchServing();
           restartExited();
           if (now() >= next) {
             inject();
@@ -183,6 +180,39 @@ final class Nemesis {
     }
   }
 
+  /**
+   * When no node has answered for {@link #NONE_SERVING_MS}, the cluster is down as a whole:
+   * restarted nodes join through the others and none of them is a member any more, so
+   * they would retry forever. The campaign does what an operator must then do (starts n1
+   * alone, the others join it) and counts it: {@code cluster-reformed} fails the campaign.
+   */
+  private void watchServing() throws Exception {
+    if (now() < nextServingCheck) return;
+    nextServingCheck = now() + 2_000;
+    if (nodes.stream().anyMatch(Node::healthy)) {
+      lastServing = now();
+    } else if (now() - lastServing > NONE_SERVING_MS) {
+      reform();
+    }
+  }
+
+  static final long NONE_SERVING_MS = 30_000;
+
+  private void reform() throws Exception {
+    log.accept("no node has served for " + NONE_SERVING_MS / 1000 + " s: the cluster is down as a whole. Re-forming it:"
+        + " every node stopped, n1 started alone, the others join it");
+    count("cluster-reformed");
+    if (network.canPartition()) network.heal();
+    cut.clear();
+    pending.clear();
+    held.clear();
+    for (Node n : nodes) n.kill();
+    cluster.startAlone(nodes.get(0), "re-forming the cluster");
+    starting.add(nodes.get(0));
+    for (Node n : nodes) notBefore.put(n, now() + 5_000); // the others join once n1 runs
+    lastServing = now();
+  }
+
   private void restartExited() throws Exception {
     for (Node n : nodes) {
       if (held.contains(n) || n.alive() || now() < notBefore.getOrDefault(n, 0L)) continue;
@@ -194,7 +224,7 @@ final class Nemesis {
 
   private void restart(Node n, String why) throws Exception {
     log.accept("start " + n + " (" + why + ")");
-    restarter.restart(n, why);
+    cluster.restart(n, why);
     starting.add(n);
     notBefore.put(n, now() + 3_000);
   }
@@ -222,8 +252,9 @@ final class Nemesis {
     }
   }
 
-  /** Starts the nodes that exited since (a node downed while paused exits when resumed). */
+  /** Starts the nodes that exited since (a node downed while paused exits when resumed); re-forms a cluster that is gone. */
   synchronized void restartExitedNow() throws Exception {
+    watchServing();
     restartExited();
   }
 }

@@ -36,6 +36,7 @@ final class Node {
   private final Map<String, String> env;
   private Process process;
   private boolean paused;
+  private boolean closed;
   private int starts;
 
   Node(int index, String address, int httpPort, List<String> launcher, List<String> javaCommand, Path folder,
@@ -69,6 +70,7 @@ final class Node {
 
   /** Starts the JVM (on the same folder as before), joining the cluster through {@code connect}. */
   synchronized void start(List<String> connect, String why) throws IOException {
+    if (closed) throw new IllegalStateException(shortName() + " is closed: the campaign is ending");
     if (alive()) throw new IllegalStateException(shortName() + " is running");
     List<String> command = new ArrayList<>(launcher);
     command.addAll(javaCommand);
@@ -103,6 +105,12 @@ final class Node {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
     paused = false;
+  }
+
+  /** SIGKILL, and never start again: the campaign is ending. */
+  synchronized void close() throws InterruptedException {
+    closed = true;
+    kill();
   }
 
   /** SIGSTOP: the JVM freezes, sockets stay open, nothing answers. */

@@ -22,6 +22,7 @@ record Summary(Campaign.Settings settings, String network, List<Op> ops, Map<Str
     for (String fault : List.of("kill", "pause", "partition-isolate", "partition-split", "restart-after-exit")) {
       row(b, fault, faults.getOrDefault(fault, 0), fault.equals("restart-after-exit") ? "nodes that exited by themselves (downed), started again" : "");
     }
+    row(b, "cluster-reformed", reformed(), "the whole cluster went down with a majority alive; n1 started alone");
     row(b, "lost", verdict.lost().size(), "");
     row(b, "resurrected", verdict.resurrected().size(), "");
     row(b, "duplicated", verdict.duplicated().size(), "");
@@ -29,9 +30,20 @@ record Summary(Campaign.Settings settings, String network, List<Op> ops, Map<Str
     b.append(String.format("  %-20s %s%n", "converged", convergedMs >= 0
         ? String.format("yes, %.1f s after the heal", convergedMs / 1000.0)
         : "NO within " + convergeTimeout.toSeconds() + " s"));
-    boolean ok = verdict.clean() && convergedMs >= 0;
-    b.append(String.format("  %-20s %s%n", "result", ok ? "PASS" : "FAIL"));
+    b.append(String.format("  %-20s %s%n", "result", passed() ? "PASS" : "FAIL"));
     return b.toString();
+  }
+
+  /**
+   * Nothing lost, resurrected, duplicated or divergent, the stores converged, and the
+   * cluster never had to be re-formed by hand (an outage with a majority alive).
+   */
+  boolean passed() {
+    return verdict.clean() && convergedMs >= 0 && reformed() == 0;
+  }
+
+  private int reformed() {
+    return faults.getOrDefault("cluster-reformed", 0);
   }
 
   private long count(Op.Kind kind) {
