@@ -41,7 +41,7 @@ final class Nemesis {
   private final List<Undo> pending = new ArrayList<>();
   private final Set<Node> held = new HashSet<>(); // killed, waiting for their restart
   private final Set<Node> cut = new HashSet<>(); // on the minority side of the current partition
-  private final Set<Node> starting = new HashSet<>(); // restarted, not serving yet
+  private final Map<Node, Long> recovering = new java.util.HashMap<>(); // back from a fault: since when seen up (-1: not yet)
   private long lastServing = now(); // when some node last answered /health
   private long nextServingCheck;
   private final Map<Node, Long> notBefore = new java.util.HashMap<>(); // a node that keeps exiting is started every 3 s at most
@@ -104,14 +104,36 @@ final class Nemesis {
     return (nodes.size() - 1) / 2;
   }
 
+  /**
+   * The nodes that do not count toward the majority now: killed, paused, cut off, not
+   * running, not a member in the eyes of a majority of the nodes (a node downed while
+   * paused answers for a few seconds before it exits), and nodes back from a fault until
+   * they have been seen up for {@link #SETTLE_MS} (the others may still hold them
+   * unreachable: impairing another node then would leave the Resolver without a majority).
+   */
   private Set<Node> impaired() {
     Set<Node> impaired = new HashSet<>(held);
     impaired.addAll(cut);
-    starting.removeIf(Node::healthy);
-    impaired.addAll(starting);
-    for (Node n : nodes) if (n.paused() || !n.alive()) impaired.add(n);
+    Map<Node, Set<String>> views = new java.util.HashMap<>();
+    for (Node n : nodes) {
+      if (n.paused() || !n.alive()) impaired.add(n);
+      else views.put(n, n.clusterView());
+    }
+    for (Node n : nodes) {
+      long seenBy = views.values().stream().filter(v -> v != null && v.contains(n.name)).count();
+      boolean up = views.get(n) != null && seenBy > nodes.size() / 2;
+      if (!up) impaired.add(n);
+      Long since = recovering.get(n);
+      if (since == null) continue;
+      if (!up) recovering.put(n, -1L);
+      else if (since < 0) recovering.put(n, now());
+      else if (now() - since >= SETTLE_MS) recovering.remove(n);
+      if (recovering.containsKey(n)) impaired.add(n);
+    }
     return impaired;
   }
+
+  static final long SETTLE_MS = 5_000;
 
   private void inject() throws Exception {
     Set<Node> impaired = impaired();
@@ -170,11 +192,12 @@ final class Nemesis {
       case PAUSE -> {
         log.accept("kill -CONT " + u.node());
         u.node().resume();
-        starting.add(u.node()); // impaired until it answers again (or exits, if it was downed meanwhile)
+        recovering.put(u.node(), -1L); // impaired until it is seen up for a while (or exits, if it was downed meanwhile)
       }
       case PARTITION -> {
         log.accept("heal");
         network.heal();
+        for (Node n : cut) recovering.put(n, -1L); // the minority may have been downed and be on its way out
         cut.clear();
       }
     }
@@ -208,7 +231,7 @@ final class Nemesis {
     held.clear();
     for (Node n : nodes) n.kill();
     cluster.startAlone(nodes.get(0), "re-forming the cluster");
-    starting.add(nodes.get(0));
+    for (Node n : nodes) recovering.put(n, -1L);
     for (Node n : nodes) notBefore.put(n, now() + 5_000); // the others join once n1 runs
     lastServing = now();
   }
@@ -225,7 +248,7 @@ final class Nemesis {
   private void restart(Node n, String why) throws Exception {
     log.accept("start " + n + " (" + why + ")");
     cluster.restart(n, why);
-    starting.add(n);
+    recovering.put(n, -1L);
     notBefore.put(n, now() + 3_000);
   }
 

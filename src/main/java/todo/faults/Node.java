@@ -153,6 +153,25 @@ final class Node {
     }
   }
 
+  /** The names this node lists in {@code /api/cluster} (itself and the members it sees), or null without an answer in 1 s. */
+  java.util.Set<String> clusterView() {
+    if (!alive() || paused()) return null;
+    try {
+      HttpResponse<String> r = get("/api/cluster", Duration.ofSeconds(1));
+      if (r.statusCode() != 200) return null;
+      java.util.Set<String> names = new java.util.HashSet<>();
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      names.add(json.get("self").asText());
+      json.get("nodes").forEach(n -> names.add(n.asText()));
+      return names;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(timeout).build(),
         HttpResponse.BodyHandlers.ofString());
