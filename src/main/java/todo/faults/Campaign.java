@@ -148,7 +148,10 @@ public final class Campaign {
   /** Kills what still runs and removes the namespaces; runs once (normal end or Ctrl-C). */
   private void cleanUp() {
     if (!cleanedUp.compareAndSet(false, true)) return;
-    if (cluster != null) cluster.kill();
+    if (cluster != null) {
+      cluster.kill();
+      cluster.removeJarCopy();
+    }
     if (network != null) network.close();
   }
 

@@ -26,10 +26,11 @@ final class Cluster {
 
   final List<Node> nodes = new ArrayList<>();
   private final Consumer<String> say;
+  private final List<Path> copies = new ArrayList<>();
 
   Cluster(int count, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
     this.say = say;
-    List<String> java = javaCommand(folder, nodeJavaOpts);
+    List<String> java = javaCommand(folder, nodeJavaOpts, copies);
     Map<String, String> env = new HashMap<>();
     env.put("TODO_COOKIE", "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
     env.put("ERL_EPMD_PORT", String.valueOf(freePort()));
@@ -42,7 +43,7 @@ final class Cluster {
   }
 
   /** java, the nodes' flags, and this command's class path (its jar copied into {@code folder}). */
-  private static List<String> javaCommand(Path folder, String nodeJavaOpts) throws IOException {
+  private static List<String> javaCommand(Path folder, String nodeJavaOpts, List<Path> copies) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String opt : nodeJavaOpts.trim().split("\\s+")) if (!opt.isEmpty()) command.add(opt);
@@ -51,6 +52,7 @@ final class Cluster {
       Path p = Path.of(entry).toAbsolutePath();
       if (p.toString().endsWith(".jar") && p.getFileName().toString().startsWith("todo")) {
         p = Files.copy(p, folder.resolve(p.getFileName()));
+        copies.add(p);
       }
       classPath.add(p.toString());
     }
@@ -166,6 +168,17 @@ final class Cluster {
         n.stop(Duration.ofSeconds(15));
       } catch (Exception e) {
         say.accept("could not stop " + n + ": " + e);
+      }
+    }
+  }
+
+  /** Removes the copy of the jar (a kept folder is for the logs and stores; the jar is 70 MB). */
+  void removeJarCopy() {
+    for (Path p : copies) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        say.accept("could not remove " + p + ": " + e.getMessage());
       }
     }
   }
