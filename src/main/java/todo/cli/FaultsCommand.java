@@ -82,7 +82,12 @@ final class FaultsCommand implements Callable<Integer> {
         kinds, duration("--fault-interval", faultInterval), duration("--converge-timeout", convergeTimeout),
         duration("--request-timeout", requestTimeout), nodeJavaOpts,
         report != null ? report : Path.of("todo-faults-" + s + ".txt"), keep);
-    return Campaign.run(settings, System.out);
+    try {
+      return Campaign.run(settings, System.out);
+    } catch (java.io.IOException e) {
+      System.err.println("todo: " + e.getMessage());
+      return 2;
+    }
   }
 
   /** {@code 90s}, {@code 2m}, {@code 1h}, {@code 500ms}, or ISO-8601 ({@code PT2M}). */

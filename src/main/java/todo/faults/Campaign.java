@@ -53,6 +53,7 @@ public final class Campaign {
   }
 
   private int run() throws Exception {
+    Report.prepare(s.report());
     folder = Files.createTempDirectory("todo-faults-");
     Thread hook = new Thread(this::cleanUp, "faults-cleanup");
     Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C: no node or namespace outlives the campaign

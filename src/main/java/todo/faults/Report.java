@@ -19,6 +19,18 @@ final class Report {
 
   private Report() {}
 
+  /** Makes sure the report can be written before a campaign spends its minutes; a one-line IOException if not. */
+  static void prepare(Path file) throws IOException {
+    Path report = file.toAbsolutePath();
+    try {
+      if (report.getParent() != null) Files.createDirectories(report.getParent());
+      Files.writeString(report, "todo faults: running; the report comes at the end.\n");
+    } catch (IOException e) {
+      throw new IOException("cannot write the report " + report + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+  }
+
   static void write(Path file, Summary summary, List<Op> ops, Map<String, Map<String, Checker.ListCopy>> stores,
                     List<String> faults) throws IOException {
     Checker.Verdict verdict = summary.verdict();
