@@ -47,7 +47,11 @@ final class Nemesis {
   private final Map<Node, Long> notBefore = new java.util.HashMap<>(); // a node that keeps exiting is started every 3 s at most
   private Thread thread;
 
-  private record Undo(long atMs, Node node, Fault fault) {}
+  private record Undo(long atMs, Node node, Fault fault, String why) {
+    Undo(long atMs, Node node, Fault fault) {
+      this(atMs, node, fault, "restart after kill -9");
+    }
+  }
 
   Nemesis(Cluster cluster, Network network, Set<Fault> faults, long seed, long intervalMs, Consumer<String> log) {
     this.cluster = cluster;
@@ -187,7 +191,7 @@ final class Nemesis {
     switch (u.fault()) {
       case KILL -> {
         held.remove(u.node());
-        restart(u.node(), "restart after kill -9");
+        restart(u.node(), u.why());
       }
       case PAUSE -> {
         log.accept("kill -CONT " + u.node());
@@ -232,7 +236,10 @@ final class Nemesis {
     for (Node n : nodes) n.kill();
     cluster.startAlone(nodes.get(0), "re-forming the cluster");
     for (Node n : nodes) recovering.put(n, -1L);
-    for (Node n : nodes) notBefore.put(n, now() + 5_000); // the others join once n1 runs
+    for (Node n : nodes.subList(1, nodes.size())) { // the others join once n1 runs
+      held.add(n);
+      pending.add(new Undo(now() + 5_000, n, Fault.KILL, "joins the re-formed cluster"));
+    }
     lastServing = now();
   }
 
