@@ -35,6 +35,7 @@ final class Namespaces implements Network {
 
   /** Sets up the namespaces; on any failure removes what was made and throws. */
   static Namespaces create(int nodes) throws IOException {
+    sweepStale();
     long pid = ProcessHandle.current().pid();
     Namespaces n = new Namespaces(nodes, "tf" + pid, freeOctet(pid));
     try {
@@ -149,6 +150,30 @@ final class Namespaces implements Network {
       ip(args);
     } catch (IOException e) {
       System.err.println("faults: cleaning up: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Removes what a campaign killed with SIGKILL (no shutdown hook ran) left behind: its
+   * namespaces, the node JVMs still running in them, and its client links. Only those of
+   * campaigns whose pid no longer runs.
+   */
+  private static void sweepStale() throws IOException {
+    java.util.regex.Pattern ns = java.util.regex.Pattern.compile("^todofaults-(\\d+)-n\\d+");
+    for (String line : run("ip", "netns", "list").split("\n")) {
+      var m = ns.matcher(line.strip());
+      if (!m.find() || ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) continue;
+      String name = m.group();
+      System.err.println("faults: removing " + name + ", left by a campaign that is gone");
+      for (String pid : run("ip", "netns", "pids", name).split("\\s+")) {
+        if (!pid.isBlank()) ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+      quietly("netns", "del", name);
+    }
+    java.util.regex.Pattern link = java.util.regex.Pattern.compile("^\\d+: (tf(\\d+)c\\d+)[@:]");
+    for (String line : run("ip", "-o", "link").split("\n")) {
+      var m = link.matcher(line);
+      if (m.find() && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) quietly("link", "del", m.group(1));
     }
   }
 
