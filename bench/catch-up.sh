@@ -14,6 +14,9 @@
 # Usage: bench/catch-up.sh [quick]   (quick: 100 lists x 100 changes, 3 s slices: a dry run)
 # TODO_JAVA_OPTS (e.g. '-XX:+UseParallelGC -Xms256m -Xmx512m -Dtodo.catch-up.parallelism=4')
 # reaches every node; it replaces the launcher's JVM flags, so include them.
+# BENCH_PEER_JAVA_OPTS, when set, replaces it for n1 and n2 only (the peers n3 catches up
+# from), e.g. '-XX:+UseParallelGC -Xms256m -Xmx512m -Dtodo.catch-up.enabled=off' to keep
+# n1 from asking n2's replica before n2 has one (docs/BENCHMARKS.md, "Catch-up").
 # Needs wrk, python3, curl. Starts its own nodes on free loopback ports, with a port mapper
 # of their own (ERL_EPMD_PORT on a free port), in a temporary folder, and ends them (by
 # pid) and removes the folder before it exits. Full mode: about 6 to 10 minutes.
@@ -61,7 +64,16 @@ bench_header "$@"
 echo "# mode: $mode ($lists lists x $per_list changes; live traffic: the load mix, wrk -t1 -c$live_conns on n1 and on n2, in ${slice}s slices; baseline and after: $base slices each)"
 
 echo "## 3 nodes; n3 is killed (SIGKILL) and misses $((lists * per_list)) changes"
-start_cluster n1 n2 n3
+if [[ -n "${BENCH_PEER_JAVA_OPTS:-}" ]]; then
+  echo "# n1 and n2 run with BENCH_PEER_JAVA_OPTS='$BENCH_PEER_JAVA_OPTS'; n3 with the flags above"
+  TODO_JAVA_OPTS="$BENCH_PEER_JAVA_OPTS" start_node n1 "$(free_port)"
+  wait_health n1
+  TODO_JAVA_OPTS="$BENCH_PEER_JAVA_OPTS" start_node n2 "$(free_port)" n1
+  start_node n3 "$(free_port)" n1
+  wait_cluster
+else
+  start_cluster n1 n2 n3
+fi
 kill_node n3
 wait_cluster # n1 and n2 see only each other: n3 was downed
 echo "$(date -u +%T) n3 killed and removed"
