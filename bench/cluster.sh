@@ -22,117 +22,13 @@ case "$mode" in
   quick) rounds=2; secs=3; warm=2; max_warm=1 ;;
   *) echo "usage: bench/cluster.sh [quick]" >&2; exit 2 ;;
 esac
-for tool in wrk python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)" >&2; exit 2; }
-done
-
-work="$(mktemp -d -t todo-bench-cluster.XXXXXX)"
-declare -A pid=() port=() holder=()
-extra_pids=()
-started_at=$(date +%s)
-
-cleanup() {
-  rc=$?
-  for n in "${!pid[@]}"; do kill -9 "${pid[$n]}" 2>/dev/null || true; done
-  for p in "${extra_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  sleep 0.2
-  for n in "${!holder[@]}"; do kill -9 "${holder[$n]}" 2>/dev/null || true; done
-  { wait; } 2>/dev/null || true
-  if (( rc != 0 )); then
-    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-client() { python3 "$here/cluster_bench.py" "$@"; }
-epmd_port="$(free_port)"
-
-# start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]
-start_node() {
-  local name="$1" p="$2"; shift 2
-  local args=(start --name "$name@127.0.0.1" --http-port "$p" --db-folder "$work/data")
-  for c in "$@"; do args+=(--connect "$c@127.0.0.1"); done
-  echo "## $(date -u +%T) start $name: TODO_COOKIE=bench ERL_EPMD_PORT=$epmd_port TODO_HTTP_HOST=127.0.0.1 ./todo ${args[*]}" >>"$work/$name.log"
-  # A holder subshell waits for the node, so that bash reports nothing when a node is
-  # killed (it would print "Killed ..." for a job of its own that dies of a signal).
-  rm -f "$work/$name.pid"
-  ( TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$root/todo" "${args[@]}" &
-    echo $! >"$work/$name.pid"
-    wait $! ) >>"$work/$name.log" 2>&1 &
-  holder[$name]=$!
-  until [[ -s "$work/$name.pid" ]]; do sleep 0.02; done
-  pid[$name]="$(cat "$work/$name.pid")" # ./todo exec's java: this is the JVM's pid
-  port[$name]=$p
-}
-
-# reap SHORT_NAME: after its node has ended, forget it.
-reap() { { wait "${holder[$1]}"; } 2>/dev/null || true; unset "pid[$1]" "holder[$1]"; }
-
-# The running nodes, as cluster_bench.py takes them: NAME=PID=HTTP_PORT.
-nodes_arg() { for n in $(printf '%s\n' "${!pid[@]}" | sort); do echo "$n@127.0.0.1=${pid[$n]}=${port[$n]}"; done; }
-
-wait_cluster() { client wait 120 $(nodes_arg); }
-
-wait_health() { # SHORT_NAME
-  for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:${port[$1]}/health" >/dev/null 2>&1 && return 0
-    kill -0 "${pid[$1]}" 2>/dev/null || { echo "bench: node $1 exited"; return 1; }
-    sleep 0.2
-  done
-  echo "bench: node $1 did not answer /health"; return 1
-}
-
-# start_cluster SHORT_NAME...: the first node alone, then the others joining it.
-start_cluster() {
-  local first="$1"; shift
-  start_node "$first" "$(free_port)"
-  wait_health "$first"
-  for n in "$@"; do start_node "$n" "$(free_port)" "$first"; done
-  wait_cluster
-}
-
-stop_all() {
-  for n in "${!pid[@]}"; do kill -9 "${pid[$n]}" 2>/dev/null || true; reap "$n"; done
-  pid=(); port=(); holder=()
-  rm -rf "$work/data"
-}
-
-rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+bench_name=cluster
+source "$here/nodes.sh"
 
 median_max() { python3 -c '
 import statistics, sys
 xs = [float(x) if x != "none" else float("inf") for x in sys.argv[1:]]
 print(f"median_s={statistics.median(xs):.3f} max_s={max(xs):.3f} n={len(xs)}")' "$@"; }
-
-# wrk_mix LABEL THREADS_PER_WRK CONNS_PER_WRK SECS NODE...: one wrk per node, in parallel,
-# the load mix; prints the summed requests/s and the pooled p50/p99.
-wrk_mix() {
-  local label="$1" t="$2" c="$3" d="$4"; shift 4
-  local i=0 wpids=() outs=() hists=()
-  for n in "$@"; do
-    i=$((i + 1))
-    BENCH_SEED=$i BENCH_HIST="$work/hist.$i" wrk -t"$t" -c"$c" -d"${d}s" --latency -s "$here/cluster-mix.lua" \
-      "http://127.0.0.1:${port[$n]}" >"$work/wrk.$i" 2>&1 &
-    wpids+=($!); outs+=("$work/wrk.$i"); hists+=("$work/hist.$i")
-  done
-  extra_pids+=("${wpids[@]}")
-  for p in "${wpids[@]}"; do wait "$p"; done
-  extra_pids=()
-  local per sum
-  per="$(grep -h RESULT "${outs[@]}" | sed 's/^RESULT //' | paste -sd'|' - | sed 's/|/ | /g')"
-  sum="$(grep -h RESULT "${outs[@]}" | python3 -c '
-import sys
-tot = {"requests": 0, "rps": 0.0, "errors": 0, "non2xx": 0, "timeouts": 0}
-for line in sys.stdin:
-    kv = dict(p.split("=") for p in line.split()[1:])
-    for k in tot: tot[k] += float(kv[k])
-print(" ".join("{}={:.0f}".format(k, v) for k, v in tot.items()))')"
-  [[ "$label" == "-" ]] && { sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<" $sum"; return 0; }
-  echo "$label RESULT $sum $(client pool "${hists[@]}")   (per wrk: $per)"
-}
 
 # wrk_add LABEL THREADS CONNS SECS NODE: acknowledged add_entry to 1,000 lists through one node.
 wrk_add() {
@@ -142,8 +38,6 @@ wrk_add() {
   [[ "$1" == "-" ]] && { sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<"$result"; return 0; }
   echo "$1 $result"
 }
-
-settled() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if a > 0 and abs(b - a) / a <= 0.10 else 1)' "$1" "$2"; }
 
 # warm_up THREADS CONNS NODE...: rounds of the load mix on every node and of add_entry through
 # the first (the JIT, and the first use of each list and of each shard), until both rates
@@ -161,11 +55,8 @@ warm_up() {
   echo "warm-up, requests/s of each ${warm}s round (load mix/add_entry): ${seen[*]}"
 }
 
-echo "# command: bench/cluster.sh $* (in $root)"
-echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: -XX:+UseParallelGC -Xms256m -Xmx512m})"
+bench_header "$@"
 echo "# mode: $mode (failover rounds=$rounds; runs of ${secs}s after up to $max_warm warm-up rounds of ${warm}+${warm}s)"
-"$root/todo" version >/dev/null # builds target/todo.jar now if it is stale, not during a measurement
 
 echo "## failover: kill -9 the node hosting a fresh list, poll the list on a survivor (0.25 s per request, retried at once; beside it, one client with a 10 s time-out)"
 start_cluster n1 n2 n3
