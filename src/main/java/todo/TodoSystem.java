@@ -102,6 +102,16 @@ public final class TodoSystem {
     next.system().getWhenTerminated().thenRun(() -> {
       if (now == next && !restarting) stopped.complete(Done.getInstance()); // stopped for good, not replaced
     });
+    // Its store is closed by the time the actor system terminates. Should termination hang
+    // (an Artery TLS stream caught mid-handshake, akka/akka-core#29162), a downed node must
+    // still exit so that its supervisor restarts it: count it stopped 15 s after that point.
+    CoordinatedShutdown.get(next.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "stop-waiting-for-termination", () -> {
+          CompletableFuture.delayedExecutor(15, TimeUnit.SECONDS).execute(() -> {
+            if (now == next && !restarting) stopped.complete(Done.getInstance());
+          });
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   /** What {@link #connect} has to do. */

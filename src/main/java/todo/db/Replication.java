@@ -223,11 +223,12 @@ final class Replication {
           + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).";
     }
     String reason = staleBecause;
-    return pullNewest(list, mine.reply().position(), newest).thenCompose(position -> {
-      if (reason == null) repairOthers(list, epoch, position, promised);
-      return local.get(list).thenCombine(local.recentRequests(list),
-          (copy, requests) -> new Database.Newest(copy, epoch, position.epoch(), reason, requests));
-    });
+    return pullNewest(list, mine.reply().position(), newest)
+        .thenCompose(position -> reason != null ? CompletableFuture.completedFuture(reason)
+            : repairOthers(list, epoch, position, promised, needed))
+        .thenCompose(notOnAMajority -> local.position(list).thenCompose(position ->
+            local.get(list).thenCombine(local.recentRequests(list),
+                (copy, requests) -> new Database.Newest(copy, epoch, position.epoch(), notOnAMajority, requests))));
   }
 
   /** Brings the copy here to {@code newest}'s; the position this copy is at after. */
@@ -246,18 +247,52 @@ final class Replication {
         });
   }
 
-  /** Sends every replica that promised but holds another copy what it lacks (in the background). */
-  private void repairOthers(String list, long epoch, Position newest, List<Answer> promised) {
+  /**
+   * Sends every replica that promised but holds another copy what it lacks, and completes
+   * once {@code needed} of them (this node included) hold the copy this server starts from:
+   * with null, or with the reason why not. Until then nothing in that copy is acknowledged,
+   * not even a request sent again whose change it holds: that change may so far be on this
+   * node only, stored by a server that failed before a majority followed (Raft's leader
+   * commits an entry of its own term for the same reason).
+   */
+  private CompletionStage<String> repairOthers(String list, long epoch, Position newest, List<Answer> promised, int needed) {
+    List<CompletableFuture<Boolean>> holding = new ArrayList<>();
     for (Answer a : promised) {
-      if (a.node().equals(replicas.self()) || a.reply().position().equals(newest)) continue;
+      if (a.node().equals(replicas.self()) || a.reply().position().equals(newest)) {
+        holding.add(CompletableFuture.completedFuture(true));
+        continue;
+      }
       ReplicaSet.Node node = replicas.nodes().get(a.node());
-      if (node == null || node.ref() == null) continue;
-      local.delta(list, a.reply().position())
-          .thenCompose(delta -> ask(node, r -> new Replica.StoreDelta(delta.toSend(system), epoch, r)))
-          .whenComplete((r, failure) -> {
-            if (r != null && r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
-          });
+      if (node == null || node.ref() == null) {
+        holding.add(CompletableFuture.completedFuture(false));
+        continue;
+      }
+      holding.add(local.delta(list, a.reply().position())
+          .thenCompose(delta -> AskPattern.<Replica.Command, Replica.Reply>ask(node.ref(),
+              r -> new Replica.StoreDelta(delta.toSend(system), epoch, r), deadline, scheduler))
+          .thenApply(r -> {
+            if (r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
+            return r.stored();
+          })
+          .toCompletableFuture().exceptionally(failure -> false));
     }
+    CompletableFuture<String> result = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger yes = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    for (CompletableFuture<Boolean> h : holding) {
+      h.thenAccept(ok -> {
+        int held = ok ? yes.incrementAndGet() : yes.get();
+        int done = answered.incrementAndGet();
+        if (held >= needed) {
+          result.complete(null);
+        } else if (done == holding.size()) {
+          result.complete("the copy of " + list + " this server starts from is on " + held + " of "
+              + replicas.nodes().size() + " replicas, and a majority is " + needed
+              + ". Bring the missing nodes back, or forget dead ones (todo forget DEAD --node LIVE).");
+        }
+      });
+    }
+    return result;
   }
 
   // ---- for operators

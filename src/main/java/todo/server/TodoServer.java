@@ -182,7 +182,9 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     epoch = m.newest().epoch();
     listEpoch = m.newest().listEpoch();
     staleBecause = m.newest().staleBecause();
-    List<Delta.Request> requests = new ArrayList<>(m.newest().requests());
+    // Answers to requests sent again come from the copy only once a majority holds it: a
+    // stale copy may hold a change that was never acknowledged (stored here, then refused).
+    List<Delta.Request> requests = new ArrayList<>(staleBecause == null ? m.newest().requests() : List.of());
     Collections.reverse(requests); // oldest first, so the newest are the last to be forgotten
     for (Delta.Request r : requests) {
       answered.put(r.id(), new Written(r.entryId() > 0 ? list.entry(r.entryId()).orElse(null) : null, r.version()));
