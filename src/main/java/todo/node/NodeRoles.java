@@ -11,6 +11,8 @@ public final class NodeRoles {
 
   private static final String NODE = "node:";
   private static final String HTTP = "http:";
+  /** The role of a {@code todo shell} node: a node like any other, but never a replica of the to-do data. */
+  public static final String SHELL = "shell";
 
   private NodeRoles() {}
 
@@ -20,6 +22,10 @@ public final class NodeRoles {
 
   public static String httpRole(String url) {
     return HTTP + url;
+  }
+
+  public static boolean isShell(Set<String> roles) {
+    return roles.contains(SHELL);
   }
 
   public static Optional<String> node(Set<String> roles) {
