@@ -32,6 +32,11 @@ public final class Shell {
       "import static todo.dist.Dist.*;",
       "import java.time.Duration;");
 
+  /** JShell's DEFAULT startup, which the interactive tool loads itself. */
+  private static final List<String> DEFAULT_IMPORTS = List.of("java.io", "java.math", "java.net", "java.nio.file",
+      "java.util", "java.util.concurrent", "java.util.function", "java.util.prefs", "java.util.regex", "java.util.stream")
+      .stream().map(p -> "import " + p + ".*;").toList();
+
   private final String classPath;
 
   /** @param extraClassPath the shell's --class-path, or null */
@@ -63,33 +68,46 @@ public final class Shell {
     try (JShell shell = JShell.builder().executionEngine(new SnippetCapture(), Map.of()).build()) {
       shell.addToClasspath(classPath);
       for (String i : IMPORTS) shell.eval(i);
+      for (String i : DEFAULT_IMPORTS) shell.eval(i);
       SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-      String remaining = source;
-      while (!remaining.isBlank()) {
-        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-        if (!info.completeness().isComplete()) {
-          return fail(out, "incomplete snippet: " + remaining.strip());
-        }
-        remaining = info.remaining();
-        for (SnippetEvent e : shell.eval(info.source())) {
-          if (e.causeSnippet() != null) continue;
-          String failure = report(shell, e, out);
+      String pending = "";
+      // As at jshell's prompt: a line ends a snippet when the snippet is complete there.
+      for (String line : (source + "\n").split("\n", -1)) {
+        pending += line + "\n";
+        while (!pending.isBlank()) {
+          SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+          if (!info.completeness().isComplete()) break;
+          pending = info.remaining();
+          String failure = evalOne(shell, info.source(), out);
           if (failure != null) return new Outcome(failure);
         }
+      }
+      if (!pending.isBlank()) { // what never completed: JShell says what is wrong with it
+        String failure = evalOne(shell, pending, out);
+        if (failure != null) return new Outcome(failure);
       }
       return new Outcome(null);
     }
   }
 
+  private static String evalOne(JShell shell, String snippet, PrintStream out) {
+    for (SnippetEvent e : shell.eval(snippet)) {
+      if (e.causeSnippet() != null) continue;
+      String failure = report(shell, e, out);
+      if (failure != null) return failure;
+    }
+    return null;
+  }
+
   private static String report(JShell shell, SnippetEvent e, PrintStream out) {
     if (e.exception() != null) {
-      String message = describe(e.exception());
-      out.println("|  Exception " + message);
-      return message;
+      out.println("|  Exception " + describe(e.exception()));
+      String message = e.exception().getMessage();
+      return message != null ? message : describe(e.exception());
     }
     if (e.status() == Snippet.Status.REJECTED) {
       List<String> errors = new ArrayList<>();
-      shell.diagnostics(e.snippet()).filter(Diag::isError).forEach(d -> errors.add(d.getMessage(Locale.ROOT)));
+      shell.diagnostics(e.snippet()).filter(Diag::isError).forEach(d -> errors.add(oneLine(d.getMessage(Locale.ROOT))));
       String message = "does not compile: " + e.snippet().source().strip() + ": " + String.join("; ", errors);
       out.println("|  Error: " + message);
       return message;
@@ -101,6 +119,12 @@ public final class Shell {
     return null;
   }
 
+  /** javac's "cannot find symbol\n  symbol: method foo()\n  location: class" as one line, without the location. */
+  private static String oneLine(String message) {
+    return java.util.Arrays.stream(message.split("\n")).map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("location:")).collect(java.util.stream.Collectors.joining(", "));
+  }
+
   private static String describe(Exception e) {
     if (e instanceof EvalException ee) {
       return ee.getExceptionClassName() + (ee.getMessage() == null ? "" : ": " + ee.getMessage());
@@ -109,11 +133,6 @@ public final class Shell {
       return "unresolved reference in " + ure.getSnippet().source().strip();
     }
     return e.toString();
-  }
-
-  private static Outcome fail(PrintStream out, String message) {
-    out.println("|  Error: " + message);
-    return new Outcome(message);
   }
 
 }
