@@ -58,6 +58,7 @@ public final class DistNode {
   private final Map<String, LocalProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, Pid> names = new ConcurrentHashMap<>();
   private final Map<String, Pid> holds = new ConcurrentHashMap<>();
+  private final Map<String, Set<Pid>> groups = new ConcurrentHashMap<>();
   private final Set<Pid> spawnedElsewhere = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
   private final ActorRef<NodeAgent.Command> agent;
@@ -182,7 +183,24 @@ public final class DistNode {
 
   private void ended(ActorRef<ProcessActor.Command> ref) {
     LocalProcess p = processes.remove(resolver.toSerializationFormat(ref));
-    if (p != null) names.values().removeIf(p.pid()::equals);
+    if (p != null) {
+      names.values().removeIf(p.pid()::equals);
+      groups.values().forEach(members -> members.remove(p.pid()));
+    }
+  }
+
+  // ---- this node's members of process groups (Pg)
+
+  void joinedLocally(String group, Pid pid) {
+    groups.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(pid);
+  }
+
+  void leftLocally(String group, Pid pid) {
+    groups.getOrDefault(group, Set.of()).remove(pid);
+  }
+
+  Set<Pid> localGroup(String group) {
+    return Set.copyOf(groups.getOrDefault(group, Set.of()));
   }
 
   void send(Pid to, Object message) {

@@ -79,7 +79,7 @@ final class NodeAgent {
           return Behaviors.same();
         })
         .onMessage(PgJoin.class, m -> {
-          Pg.joinFromAgent(node, m.group(), m.pid());
+          Pg.joinLocal(node, m.group(), m.pid());
           return Behaviors.same();
         })
         .onMessage(PgLeave.class, m -> {

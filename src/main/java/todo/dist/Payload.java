@@ -4,8 +4,6 @@ import todo.CborSerializable;
 
 /**
  * A user value on its way to another node: Java-serialized bytes, with the bytecode of the
- * shell's snippet classes it needs (the receiver may never have seen them).
- *
- * @param origin the JVM whose snippets the shipped classes are ({@link SnippetClasses#ORIGIN})
+ * shell snippets it needs inside (the receiver may never have seen them; see {@link Payloads}).
  */
-public record Payload(String origin, byte[] bytes) implements CborSerializable {}
+public record Payload(byte[] bytes) implements CborSerializable {}

@@ -20,8 +20,8 @@ import java.util.Set;
  * and back. Java serialization, which Pekko itself never uses here: a message can be any
  * serializable object, a lambda included, as a term can on the BEAM.
  *
- * <p>Each class descriptor in the stream is annotated with the bytecode of the snippet
- * classes it needs ({@link SnippetClasses}), and with the values of the shell variables
+ * <p>Each class descriptor in the stream is annotated with the shell session it was typed
+ * in, if any, and with the bytecode of the snippet classes it needs ({@link SnippetClasses}), and with the values of the shell variables
  * those classes hold, so a lambda typed in the shell runs on another node seeing the
  * variables it reads as they were when it was sent (as a BEAM fun captures its bindings).
  *
@@ -40,7 +40,7 @@ final class Payloads {
   }
 
   static Payload encode(Object value) {
-    return new Payload(SnippetClasses.ORIGIN, bytes(value, true));
+    return new Payload(bytes(value, true));
   }
 
   private static byte[] bytes(Object value, boolean withVariables) {
@@ -58,7 +58,7 @@ final class Payloads {
 
   /** The value; {@link Unreadable} names a class this node lacks. */
   static Object decode(Payload payload) throws Unreadable {
-    try (In in = new In(new ByteArrayInputStream(payload.bytes()), payload.origin())) {
+    try (In in = new In(new ByteArrayInputStream(payload.bytes()))) {
       Object value = in.readObject();
       in.checkLinks();
       return value;
@@ -82,6 +82,9 @@ final class Payloads {
 
     @Override
     protected void annotateClass(Class<?> c) throws IOException {
+      String origin = SnippetClasses.originOf(c);
+      writeUTF(origin == null ? "" : origin);
+      if (origin == null) return;
       Map<String, byte[]> classes = new LinkedHashMap<>(SnippetClasses.closure(c));
       classes.keySet().removeAll(shipped);
       shipped.addAll(classes.keySet());
@@ -113,28 +116,26 @@ final class Payloads {
   }
 
   private static final class In extends ObjectInputStream {
-    private final String origin;
     private final Map<String, ClassLoader> shippedHere = new LinkedHashMap<>();
 
-    In(InputStream in, String origin) throws IOException {
+    In(InputStream in) throws IOException {
       super(in);
-      this.origin = origin;
     }
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      String origin = readUTF();
+      if (origin.isEmpty()) return super.resolveClass(desc); // a class of the class path: the receiver has it or not
       Map<String, byte[]> classes = new LinkedHashMap<>();
       for (int n = readInt(); n > 0; n--) classes.put(readUTF(), readBytes());
       Map<String, byte[]> variables = new LinkedHashMap<>();
       for (int n = readInt(); n > 0; n--) variables.put(readUTF(), readBytes());
-      ClassLoader loader = loaderFor(desc.getName(), classes);
-      if (!origin.equals(SnippetClasses.ORIGIN)) classes.keySet().forEach(c -> shippedHere.put(c, loader));
-      for (Map.Entry<String, byte[]> v : variables.entrySet()) setVariable(loader, v.getKey(), v.getValue());
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
+      ClassLoader loader = loaderFor(origin, desc.getName(), classes);
+      if (!origin.equals(SnippetClasses.ORIGIN)) {
+        classes.keySet().forEach(c -> shippedHere.put(c, loader));
+        for (Map.Entry<String, byte[]> v : variables.entrySet()) setVariable(loader, v.getKey(), v.getValue());
       }
+      return Class.forName(desc.getName(), false, loader);
     }
 
     /**
@@ -151,7 +152,7 @@ final class Payloads {
       }
     }
 
-    private ClassLoader loaderFor(String name, Map<String, byte[]> classes) {
+    private ClassLoader loaderFor(String origin, String name, Map<String, byte[]> classes) {
       if (origin.equals(SnippetClasses.ORIGIN)) { // sent by this JVM: its own snippet classes
         ClassLoader own = SnippetClasses.loaderOf(name);
         return own != null ? own : ClassLoader.getSystemClassLoader();
@@ -162,9 +163,8 @@ final class Payloads {
     }
 
     private void setVariable(ClassLoader loader, String key, byte[] value) throws IOException, ClassNotFoundException {
-      if (origin.equals(SnippetClasses.ORIGIN)) return; // the variables are here already
       int hash = key.indexOf('#');
-      try (In in = new In(new ByteArrayInputStream(value), origin)) {
+      try (In in = new In(new ByteArrayInputStream(value))) {
         Field f = Class.forName(key.substring(0, hash), true, loader).getDeclaredField(key.substring(hash + 1));
         f.setAccessible(true);
         f.set(null, in.readObject());

@@ -35,28 +35,34 @@ public final class Pg {
     Receptionist.Listing listing = dist.<Receptionist.Command, Receptionist.Listing>ask(dist.system().receptionist(),
         r -> Receptionist.find(key, r), DistNode.ASK);
     Set<ActorRef<ProcessActor.Command>> refs = listing.getServiceInstances(key);
-    return refs.stream().map(dist::pidOf).sorted(java.util.Comparator.comparing(Pid::ref)).toList();
+    java.util.TreeSet<Pid> members = new java.util.TreeSet<>(java.util.Comparator.comparing(Pid::ref));
+    refs.stream().map(dist::pidOf).filter(p -> !p.node().equals(dist.name())).forEach(members::add);
+    members.addAll(dist.localGroup(key(group)));
+    return List.copyOf(members);
   }
 
   /** The group's members on this node. */
   public static List<Pid> getLocalMembers(Object group) {
     DistNode dist = DistNode.current();
-    return getMembers(group).stream().filter(dist::isLocal).toList();
+    return dist.localGroup(key(group)).stream().sorted(java.util.Comparator.comparing(Pid::ref)).toList();
   }
 
-  /** Returns once this node's receptionist lists {@code pid}: a local getMembers sees it at once, as with :pg. */
+  /**
+   * This node's members are known here at once (this node's table is the truth for them);
+   * the Receptionist tells the other nodes.
+   */
   static void joinLocal(DistNode dist, String group, Pid pid) {
-    dist.localRef(pid).ifPresent(ref -> dist.<Receptionist.Command, Receptionist.Registered>ask(dist.system().receptionist(),
-        r -> Receptionist.register(serviceKey(group), ref, r), DistNode.ASK));
-  }
-
-  /** The same without waiting: for the node's agent, which must not block. */
-  static void joinFromAgent(DistNode dist, String group, Pid pid) {
-    dist.localRef(pid).ifPresent(ref -> dist.system().receptionist().tell(Receptionist.register(serviceKey(group), ref)));
+    dist.localRef(pid).ifPresent(ref -> {
+      dist.joinedLocally(group, pid);
+      dist.system().receptionist().tell(Receptionist.register(serviceKey(group), ref));
+    });
   }
 
   static void leaveLocal(DistNode dist, String group, Pid pid) {
-    dist.localRef(pid).ifPresent(ref -> dist.system().receptionist().tell(Receptionist.deregister(serviceKey(group), ref)));
+    dist.localRef(pid).ifPresent(ref -> {
+      dist.leftLocally(group, pid);
+      dist.system().receptionist().tell(Receptionist.deregister(serviceKey(group), ref));
+    });
   }
 
   private static ServiceKey<ProcessActor.Command> serviceKey(String group) {

@@ -13,10 +13,12 @@ final class ShippedClassLoader extends ClassLoader {
 
   private static final Map<String, ShippedClassLoader> BY_ORIGIN = new ConcurrentHashMap<>();
 
+  private final String origin;
   private final Map<String, byte[]> classes = new ConcurrentHashMap<>();
 
-  private ShippedClassLoader(Map<String, byte[]> classes) {
+  private ShippedClassLoader(String origin, Map<String, byte[]> classes) {
     super("shipped", ClassLoader.getSystemClassLoader());
+    this.origin = origin;
     this.classes.putAll(classes);
   }
 
@@ -27,7 +29,7 @@ final class ShippedClassLoader extends ClassLoader {
       current.classes.putAll(shipped);
       return current;
     }
-    ShippedClassLoader next = new ShippedClassLoader(current == null ? Map.of() : current.classes);
+    ShippedClassLoader next = new ShippedClassLoader(origin, current == null ? Map.of() : current.classes);
     next.classes.putAll(shipped);
     BY_ORIGIN.put(origin, next);
     return next;
@@ -41,6 +43,11 @@ final class ShippedClassLoader extends ClassLoader {
   private boolean fits(String name, byte[] bytes) {
     byte[] had = classes.get(name);
     return had == null || Arrays.equals(had, bytes);
+  }
+
+  /** The shell session these classes came from: they travel on under that origin. */
+  String origin() {
+    return origin;
   }
 
   byte[] bytecodeOf(String name) {

@@ -35,6 +35,12 @@ public final class SnippetClasses {
     SNIPPET_LOADERS.putIfAbsent(c.getName(), c.getClassLoader());
   }
 
+  /** The shell session {@code c} was typed in: this JVM's, another's (shipped here), or null for a class of the class path. */
+  static String originOf(Class<?> c) {
+    if (c.getClassLoader() instanceof ShippedClassLoader shipped) return shipped.origin();
+    return bytecodeOf(c) != null ? ORIGIN : null;
+  }
+
   /** The bytecode to ship for {@code c}, or null when the receiver must have the class itself. */
   static byte[] bytecodeOf(Class<?> c) {
     if (c.getClassLoader() instanceof ShippedClassLoader shipped) return shipped.bytecodeOf(c.getName());
