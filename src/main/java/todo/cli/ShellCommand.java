@@ -60,8 +60,9 @@ final class ShellCommand implements Callable<Integer> {
       System.err.println("todo: " + e.getMessage());
       return 2;
     }
+    Shell shell = new Shell(classPath);
+    if (eval != null) shell.prepareEval();
     try (ShellNode node = ShellNode.start(settings, httpPort != null)) {
-      Shell shell = new Shell(classPath);
       if (eval == null) return shell.interactive();
       String failure = shell.eval(eval, System.out).failure();
       DistNode.ofThisJvm().awaitSpawnedTasks(Duration.ofSeconds(5)); // their output, before this node leaves

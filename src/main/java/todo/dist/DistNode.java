@@ -54,15 +54,15 @@ public final class DistNode {
   private final String name;
   private final ActorSystem<?> system;
   private final ActorRefResolver resolver;
-  private final Function<String, Boolean> connector;
+  final Function<String, Boolean> connector;
   private final Map<String, LocalProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, Pid> names = new ConcurrentHashMap<>();
   private final Map<String, Pid> holds = new ConcurrentHashMap<>();
   private final Map<String, Set<Pid>> groups = new ConcurrentHashMap<>();
-  private final Set<Pid> spawnedElsewhere = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
   private final ActorRef<NodeAgent.Command> agent;
   private final ActorRef<GlobalRegistry.Command> global;
+  private final Tasks tasks = new Tasks(this);
   private volatile LocalProcess main;
 
   private DistNode(ActorSystem<?> system, String name, Function<String, Boolean> connector) {
@@ -92,11 +92,6 @@ public final class DistNode {
     DistNode n = jvmNode;
     if (n == null) throw new DistException("this JVM is not a node");
     return n;
-  }
-
-  /** The other members, by name. */
-  public List<String> otherNodesPublic() {
-    return otherNodes();
   }
 
   /** The node the calling thread acts for. */
@@ -170,7 +165,7 @@ public final class DistNode {
     return m;
   }
 
-  private LocalProcess newProcess(String label) {
+  LocalProcess newProcess(String label) {
     BlockingQueue<Object> mailbox = new LinkedBlockingQueue<>();
     String actorName = label + "-" + ids.incrementAndGet();
     ActorRef<ProcessActor.Command>[] self = new ActorRef[1];
@@ -325,129 +320,36 @@ public final class DistNode {
     return agent;
   }
 
-  boolean connect(String node) {
-    try {
-      todo.node.NodeName.fromFullName(node, "Node.connect");
-    } catch (RuntimeException bad) {
-      log.warn("Node.connect(\"{}\") on {}: {}", node, name, bad.getMessage());
-      return false;
-    }
-    if (node.equals(name) || otherNodes().contains(node)) return true;
-    try {
-      if (!connector.apply(node)) return false;
-    } catch (RuntimeException e) {
-      log.warn("Node.connect(\"{}\") on {}: {}", node, name, e.getMessage());
-      return false;
-    }
-    DistNode now = jvmNode; // a node that had to restart its member to join is a new DistNode
-    return now.globalNamesVisible();
-  }
+  // ---- processes that run code: tasks and rpc calls (see Tasks)
 
-  /** True once the global registry answers: the "sees the cluster's global names". */
-  private boolean globalNamesVisible() {
-    long giveUpAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < giveUpAt) {
-      try {
-        ask(global, (ActorRef<GlobalRegistry.Where> r) -> new GlobalRegistry.Whereis("", r), Duration.ofSeconds(2));
-        return true;
-      } catch (DistException notYet) {
-        // the registry is starting or moving: ask again
-      }
-    }
-    log.warn("Node {} joined, but the global registry did not answer within 20 s.", name);
-    return false;
-  }
-
-  // ---- spawned tasks and calls, run here for another node (or this one)
-
-  NodeAgent.Spawned runSpawned(Payload payload, ActorRef<NodeAgent.Command> leader) {
-    Object task;
-    try {
-      task = Payloads.decode(payload);
-    } catch (Payloads.Unreadable e) {
-      return new NodeAgent.Spawned(null, refusal(e));
-    }
-    if (!(task instanceof Runnable runnable)) return new NodeAgent.Spawned(null, "a task must be a todo.dist.Task");
-    LocalProcess p = newProcess("task");
-    Thread t = new Thread(() -> {
-      BOUND.set(new Binding(this, p));
-      Console.lead(leader);
-      try {
-        runnable.run();
-      } catch (Throwable e) {
-        log.warn("Process {} on {} crashed: {}", p.pid(), name, e.toString());
-        System.out.println("** process " + p.pid() + " on " + name + " crashed: " + e);
-      } finally {
-        Console.release();
-        leader.tell(new NodeAgent.TaskEnded(p.pid()));
-        p.ref().tell(ProcessActor.Stop.INSTANCE);
-        BOUND.remove();
-      }
-    }, "process " + p.pid());
-    t.setDaemon(true);
-    t.start();
-    return new NodeAgent.Spawned(p.pid(), null);
-  }
-
-  void runCall(Payload payload, ActorRef<NodeAgent.Command> leader, ActorRef<NodeAgent.Returned> replyTo) {
-    Thread t = new Thread(() -> {
-      LocalProcess p = newProcess("rpc");
-      BOUND.set(new Binding(this, p));
-      Console.lead(leader);
-      try {
-        Object fn = Payloads.decode(payload);
-        if (!(fn instanceof Fn<?> f)) throw new DistException("an rpc function must be a todo.dist.Fn");
-        replyTo.tell(new NodeAgent.Returned(Payloads.encode(f.call()), null));
-      } catch (Payloads.Unreadable e) {
-        replyTo.tell(new NodeAgent.Returned(null, refusal(e)));
-      } catch (Throwable e) {
-        replyTo.tell(new NodeAgent.Returned(null, e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage()));
-      } finally {
-        Console.release();
-        p.ref().tell(ProcessActor.Stop.INSTANCE);
-        BOUND.remove();
-      }
-    }, "rpc on " + name);
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private String refusal(Payloads.Unreadable e) {
-    return e.getMessage().replace("this node", name)
-        + " (a compiled class must exist on every node that runs it, as a module must on the BEAM)";
-  }
-
-  Pid spawn(String node, Task task) {
-    ActorRef<NodeAgent.Command> target = agentOf(node);
-    Payload payload = Payloads.encode(task);
-    NodeAgent.Spawned s = ask(target, (ActorRef<NodeAgent.Spawned> r) -> new NodeAgent.Spawn(payload, agent, r), ASK);
-    if (s.refusal() != null) throw new DistException("cannot spawn on " + node + ": " + s.refusal());
-    spawnedElsewhere.add(s.pid());
-    return s.pid();
-  }
-
-  void taskEnded(Pid pid) {
-    synchronized (spawnedElsewhere) {
-      spawnedElsewhere.remove(pid);
-      spawnedElsewhere.notifyAll();
-    }
+  Tasks tasks() {
+    return tasks;
   }
 
   /** Waits, at most {@code timeout}, for the tasks this node spawned to end (so their output is printed). */
   public void awaitSpawnedTasks(Duration timeout) {
-    long giveUpAt = System.nanoTime() + timeout.toNanos();
-    synchronized (spawnedElsewhere) {
-      while (!spawnedElsewhere.isEmpty()) {
-        long left = TimeUnit.NANOSECONDS.toMillis(giveUpAt - System.nanoTime());
-        if (left <= 0) return;
-        try {
-          spawnedElsewhere.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+    tasks.awaitSpawnedElsewhere(timeout);
+  }
+
+  /**
+   * Runs {@code body} on a new thread as the process {@code p} of this node, printing to
+   * {@code leader}'s console; when it returns or throws, the process ends.
+   */
+  void runAsProcess(LocalProcess p, ActorRef<NodeAgent.Command> leader, String threadName, Runnable body, Runnable atEnd) {
+    Thread t = new Thread(() -> {
+      BOUND.set(new Binding(this, p));
+      Console.lead(leader);
+      try {
+        body.run();
+      } finally {
+        Console.release();
+        atEnd.run();
+        p.ref().tell(ProcessActor.Stop.INSTANCE);
+        BOUND.remove();
       }
-    }
+    }, threadName);
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Asks, turning time-outs and failures into a {@link DistException} that says who did not answer. */

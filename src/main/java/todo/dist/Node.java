@@ -30,7 +30,7 @@ public final class Node {
    * another (Pekko clusters never merge), and says so.
    */
   public static boolean connect(String node) {
-    return DistNode.current().connect(node);
+    return NodeWatch.connect(DistNode.current(), node);
   }
 
   /**
@@ -59,6 +59,6 @@ public final class Node {
    * appears on this node's console.
    */
   public static Pid spawn(String node, Task task) {
-    return DistNode.current().spawn(node, task);
+    return DistNode.current().tasks().spawn(node, task);
   }
 }

@@ -59,11 +59,11 @@ final class NodeAgent {
   static Behavior<Command> create(DistNode node) {
     return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
         .onMessage(Spawn.class, m -> {
-          m.replyTo().tell(node.runSpawned(m.task(), m.leader()));
+          m.replyTo().tell(node.tasks().runSpawned(m.task(), m.leader()));
           return Behaviors.same();
         })
         .onMessage(Call.class, m -> {
-          node.runCall(m.fn(), m.leader(), m.replyTo());
+          node.tasks().runCall(m.fn(), m.leader(), m.replyTo());
           return Behaviors.same();
         })
         .onMessage(SendNamed.class, m -> {
@@ -75,7 +75,7 @@ final class NodeAgent {
           return Behaviors.same();
         })
         .onMessage(TaskEnded.class, m -> {
-          node.taskEnded(m.pid());
+          node.tasks().taskEnded(m.pid());
           return Behaviors.same();
         })
         .onMessage(PgJoin.class, m -> {

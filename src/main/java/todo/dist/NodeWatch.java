@@ -1,5 +1,7 @@
 package todo.dist;
 
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -11,12 +13,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.node.NodeRoles;
 
-/** {@link Node#monitor} and {@link Node#disconnect}: a node's comings and goings, told to a process. */
+/** {@link Node#connect}, {@link Node#disconnect} and {@link Node#monitor}: joining nodes, and their comings and goings told to a process. */
 final class NodeWatch {
 
   private static final Logger log = LoggerFactory.getLogger(NodeWatch.class);
 
   private NodeWatch() {}
+
+  static boolean connect(DistNode dist, String node) {
+    try {
+      todo.node.NodeName.fromFullName(node, "Node.connect");
+    } catch (RuntimeException bad) {
+      log.warn("Node.connect(\"{}\") on {}: {}", node, dist.name(), bad.getMessage());
+      return false;
+    }
+    if (node.equals(dist.name()) || dist.otherNodes().contains(node)) return true;
+    try {
+      if (!dist.connector.apply(node)) return false;
+    } catch (RuntimeException e) {
+      log.warn("Node.connect(\"{}\") on {}: {}", node, dist.name(), e.getMessage());
+      return false;
+    }
+    return globalNamesVisible(DistNode.ofThisJvm()); // a node that had to restart its member to join is a new DistNode
+  }
+
+  /** True once the global registry answers: the "sees the cluster's global names". */
+  private static boolean globalNamesVisible(DistNode dist) {
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < giveUpAt) {
+      try {
+        dist.ask(dist.global(), (ActorRef<GlobalRegistry.Where> r) -> new GlobalRegistry.Whereis("", r), Duration.ofSeconds(2));
+        return true;
+      } catch (DistException notYet) {
+        // the registry is starting or moving: ask again
+      }
+    }
+    log.warn("Node {} joined, but the global registry did not answer within 20 s.", dist.name());
+    return false;
+  }
 
   static void monitor(DistNode dist, String node) {
     Pid watcher = dist.self();

@@ -13,6 +13,12 @@ public final class NodeRoles {
   private static final String HTTP = "http:";
   /** The role of a {@code todo shell} node: a node like any other, but never a replica of the to-do data. */
   public static final String SHELL = "shell";
+  /**
+   * The role of a node that holds the to-do data (every {@code todo start} node). Only these
+   * count for the Split Brain Resolver and host list servers, so a shell joining, pausing or
+   * being the oldest member never decides the fate of the data (application.conf).
+   */
+  public static final String DATA = "data";
 
   private NodeRoles() {}
 

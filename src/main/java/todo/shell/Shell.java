@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
@@ -39,10 +40,27 @@ public final class Shell {
 
   private final String classPath;
 
+  private CompletableFuture<JShell> warm;
+
   /** @param extraClassPath the shell's --class-path, or null */
   public Shell(String extraClassPath) {
     String own = System.getProperty("java.class.path");
     this.classPath = extraClassPath == null ? own : own + java.io.File.pathSeparator + extraClassPath;
+  }
+
+  /**
+   * Starts JShell for {@link #eval} in the background: its compiler takes seconds to warm
+   * up, which can overlap the node's start.
+   */
+  public Shell prepareEval() {
+    warm = CompletableFuture.supplyAsync(() -> {
+      JShell shell = JShell.builder().executionEngine(new SnippetCapture(), Map.of()).build();
+      shell.addToClasspath(classPath);
+      for (String i : DEFAULT_IMPORTS) shell.eval(i);
+      for (String i : IMPORTS) shell.eval(i);
+      return shell;
+    });
+    return this;
   }
 
   /** The interactive shell, until /exit; its exit code. */
@@ -65,10 +83,8 @@ public final class Shell {
    * ({@code $1 ==> true}), and stops at the first snippet that fails to compile or throws.
    */
   public Outcome eval(String source, PrintStream out) {
-    try (JShell shell = JShell.builder().executionEngine(new SnippetCapture(), Map.of()).build()) {
-      shell.addToClasspath(classPath);
-      for (String i : IMPORTS) shell.eval(i);
-      for (String i : DEFAULT_IMPORTS) shell.eval(i);
+    if (warm == null) prepareEval();
+    try (JShell shell = warm.join()) {
       SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
       String pending = "";
       // As at jshell's prompt: a line ends a snippet when the snippet is complete there.

@@ -52,7 +52,7 @@ public final class ShellNode implements AutoCloseable {
   private static boolean join(ActorSystem<?> system, NodeSettings s, String node) {
     Cluster cluster = Cluster.get(system);
     if (cluster.selfMember().status() == MemberStatus.up()) {
-      List<String> others = DistNode.ofThisJvm().otherNodesPublic();
+      List<String> others = todo.dist.Node.list();
       throw new BadSettings(s.node() + " is already in a cluster with " + String.join(", ", others)
           + "; Pekko clusters cannot merge: start another shell with --connect " + node);
     }
