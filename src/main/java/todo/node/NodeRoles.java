@@ -15,8 +15,8 @@ public final class NodeRoles {
   public static final String SHELL = "shell";
   /**
    * The role of a node that holds the to-do data (every {@code todo start} node). Only these
-   * count for the Split Brain Resolver and host list servers, so a shell joining, pausing or
-   * being the oldest member never decides the fate of the data (application.conf).
+   * count for the Split Brain Resolver (application.conf), so a shell that joined, even
+   * paused, never decides which side of the cluster keeps the data.
    */
   public static final String DATA = "data";
 

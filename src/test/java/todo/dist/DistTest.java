@@ -21,8 +21,8 @@ import todo.node.ClusterNode;
 import todo.node.NodeSettings;
 
 /**
- * The primitives on two nodes in this JVM: a (a node as todo start runs one, without the
- * to-do parts) and b (a shell node, joined to a). Each call runs as a process of the node
+ * The primitives on two nodes in this JVM: da (a node as todo start runs one, without the
+ * to-do parts) and db (a shell node, joined to da). Each call runs as a process of the node
  * named by {@link #on}. Killing nodes is in DistProcessIT, with real processes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,24 +35,24 @@ class DistTest {
 
   @BeforeAll
   void startNodes() {
-    NodeSettings sa = settings("a", List.of());
+    NodeSettings sa = settings("da", List.of());
     ActorSystem<Void> first = ClusterNode.start(sa);
     systems.add(first);
     a = DistNode.start(first, sa.node(), n -> false);
-    NodeSettings sb = settings("b", List.of());
+    NodeSettings sb = settings("db", List.of());
     ActorSystem<Void> second = ClusterNode.startUnjoined(sb);
     systems.add(second);
     b = DistNode.start(second, sb.node(), n -> {
       ClusterNode.join(second, sb, n);
       return true;
     });
-    assertThat(on(b, () -> Node.connect("a@localhost"))).isTrue();
+    assertThat(on(b, () -> Node.connect("da@localhost"))).isTrue();
   }
 
   @AfterAll
   void stopNodes() {
     for (ActorSystem<?> s : systems) {
-      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason());
+      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
     }
   }
 
@@ -73,9 +73,9 @@ class DistTest {
 
   @Test
   void eachNodeListsTheOther() {
-    assertThat(on(a, Node::list)).containsExactly("b@localhost");
-    assertThat(on(b, Node::list)).containsExactly("a@localhost");
-    assertThat(on(b, Node::self)).isEqualTo("b@localhost");
+    assertThat(on(a, Node::list)).containsExactly("db@localhost");
+    assertThat(on(b, Node::list)).containsExactly("da@localhost");
+    assertThat(on(b, Node::self)).isEqualTo("db@localhost");
   }
 
   @Test
@@ -88,31 +88,31 @@ class DistTest {
   @Test
   void aRegisteredNameIsReachableFromAnotherNode() {
     on(b, () -> Process.register("inbox", Dist.self()));
-    on(a, () -> Dist.send("inbox", "b@localhost", "by name"));
+    on(a, () -> Dist.send("inbox", "db@localhost", "by name"));
     assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("by name");
     assertThatThrownBy(() -> on(a, () -> Process.register("inbox", on(b, Dist::self))))
-        .hasMessageContaining("only a live process of a@localhost");
+        .hasMessageContaining("only a live process of da@localhost");
   }
 
   @Test
   void aSpawnedTaskRunsOnItsNodeAndAnswersThroughItsMailbox() {
     Pid me = on(b, Dist::self);
-    Pid task = on(b, () -> Node.spawn("a@localhost", () -> Dist.send(me, "ran on " + Node.self())));
-    assertThat(task.node()).isEqualTo("a@localhost");
-    assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("ran on a@localhost");
+    Pid task = on(b, () -> Node.spawn("da@localhost", () -> Dist.send(me, "ran on " + Node.self())));
+    assertThat(task.node()).isEqualTo("da@localhost");
+    assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("ran on da@localhost");
   }
 
   @Test
   void spawnOnAnUnknownNodeSaysWhichNodesThereAre() {
     assertThatThrownBy(() -> on(a, () -> Node.spawn("nobody@localhost", () -> {})))
         .isInstanceOf(DistException.class).hasMessageContaining("no node nobody@localhost is connected")
-        .hasMessageContaining("b@localhost");
+        .hasMessageContaining("db@localhost");
   }
 
   @Test
   void connectToAMalformedNameIsFalse() {
     assertThat(on(b, () -> Node.connect("no-at-sign"))).isFalse();
-    assertThat(on(b, () -> Node.connect("a@localhost"))).isTrue(); // already: true, as on the BEAM
+    assertThat(on(b, () -> Node.connect("da@localhost"))).isTrue(); // already: true, as on the BEAM
   }
 
   @Test
@@ -120,7 +120,7 @@ class DistTest {
     Pid me = on(b, Dist::self);
     List<Pid> racers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      for (String node : List.of("a@localhost", "b@localhost")) {
+      for (String node : List.of("da@localhost", "db@localhost")) {
         racers.add(on(b, () -> Node.spawn(node, () -> {
           Dist.send(me, Global.registerName("race", Dist.self()));
           Dist.receive(); // hold the name until every racer has tried
@@ -139,7 +139,7 @@ class DistTest {
   @Test
   void aGlobalNameIsFreedWhenItsProcessEnds() {
     Pid me = on(a, Dist::self);
-    Pid holder = on(a, () -> Node.spawn("b@localhost", () -> {
+    Pid holder = on(a, () -> Node.spawn("db@localhost", () -> {
       Global.registerName("short-lived", Dist.self());
       Dist.send(me, "registered");
       Dist.receive();
@@ -159,7 +159,7 @@ class DistTest {
       Pg.join("room", shellOfA);
       return null;
     });
-    Pid task = on(a, () -> Node.spawn("b@localhost", () -> {
+    Pid task = on(a, () -> Node.spawn("db@localhost", () -> {
       Pg.join("room", Dist.self());
       Dist.receive();
     }));
@@ -177,16 +177,16 @@ class DistTest {
 
   @Test
   void rpcCallsOneNodeAndMulticallAllOfThem() {
-    assertThat(on(a, () -> Rpc.call("b@localhost", Node::self, Duration.ofSeconds(10)))).isEqualTo("b@localhost");
+    assertThat(on(a, () -> Rpc.call("db@localhost", Node::self, Duration.ofSeconds(10)))).isEqualTo("db@localhost");
     Rpc.Multicall<String> all = on(a, () -> Rpc.multicall(Node::self, Duration.ofSeconds(10)));
-    assertThat(all.results()).containsExactly("a@localhost", "b@localhost");
+    assertThat(all.results()).containsExactly("da@localhost", "db@localhost");
     assertThat(all.badNodes()).isEmpty();
-    Rpc.Multicall<String> some = on(a, () -> Rpc.multicall(List.of("b@localhost", "gone@localhost"), Node::self, Duration.ofSeconds(10)));
-    assertThat(some.results()).containsExactly("b@localhost");
+    Rpc.Multicall<String> some = on(a, () -> Rpc.multicall(List.of("db@localhost", "gone@localhost"), Node::self, Duration.ofSeconds(10)));
+    assertThat(some.results()).containsExactly("db@localhost");
     assertThat(some.badNodes()).containsExactly("gone@localhost");
-    assertThatThrownBy(() -> on(a, () -> Rpc.call("b@localhost", () -> {
+    assertThatThrownBy(() -> on(a, () -> Rpc.call("db@localhost", () -> {
       throw new IllegalStateException("no disk");
-    }, Duration.ofSeconds(10)))).hasMessage("badrpc on b@localhost: IllegalStateException: no disk");
+    }, Duration.ofSeconds(10)))).hasMessage("badrpc on db@localhost: IllegalStateException: no disk");
   }
 
   @Test
