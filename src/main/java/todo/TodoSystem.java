@@ -93,7 +93,7 @@ public final class TodoSystem {
       return new Incarnation(system, database, cache, http);
     } catch (RuntimeException e) {
       system.terminate();
-      awaitQuietly(system.getWhenTerminated());
+      awaitQuietly(system.getWhenTerminated(), 12);
       throw e;
     }
   }
@@ -252,8 +252,11 @@ public final class TodoSystem {
   }
 
   private static void stopQuietly(Incarnation incarnation) {
-    CoordinatedShutdown.get(incarnation.system()).runAll(CoordinatedShutdown.unknownReason());
-    awaitQuietly(incarnation.system().getWhenTerminated());
+    // Every phase has its own time-out (the last, actor-system-terminate, 10 s). A TLS stream
+    // of Artery's caught mid-handshake can keep the actor system from terminating beyond that
+    // (akka/akka-core#29162); the node has left and closed its store by then, so stop waiting.
+    awaitQuietly(CoordinatedShutdown.get(incarnation.system()).runAll(CoordinatedShutdown.unknownReason()), 60);
+    awaitQuietly(incarnation.system().getWhenTerminated(), 2);
   }
 
   /** True when the cluster removed this node (the Split Brain Resolver downed it), rather than it leaving. */
@@ -271,9 +274,9 @@ public final class TodoSystem {
     return stopped;
   }
 
-  private static void awaitQuietly(CompletionStage<Done> stage) {
+  private static void awaitQuietly(CompletionStage<Done> stage, int seconds) {
     try {
-      stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+      stage.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -35,8 +35,8 @@ public final class Database {
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-  /** A {@link Change} or a {@link Delta} on its way to the writer. */
-  private record Write(Object update, String list, long version, CompletableFuture<Done> done) {}
+  /** A {@link Stamped} change, a {@link SqliteStore.Pulled} delta or a {@link SqliteStore.Promise} on its way to the writer. */
+  private record Write(Object update, CompletableFuture<SqliteStore.Result> done) {}
 
   private final String node;
   private final SqliteStore store;
@@ -63,6 +63,7 @@ public final class Database {
     system.systemActorOf(Replica.create(this, node), Replica.NAME, org.apache.pekko.actor.typed.Props.empty());
     this.replicaSet = ReplicaSet.start(system, store, node);
     this.replication = new Replication(system, this, replicaSet, metrics);
+    system.systemActorOf(CatchUp.create(system, this, replicaSet, metrics), CatchUp.NAME, org.apache.pekko.actor.typed.Props.empty());
     CompletionStage<Done> drained = queueAndDone.second();
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
@@ -104,28 +105,30 @@ public final class Database {
    * Completes once committed on as many as {@code todo.replication.write-consistency}
    * asks (a majority by default); fails with the reason, naming the nodes, otherwise.
    */
-  public CompletionStage<Done> store(Change change) {
+  public CompletionStage<Done> store(Stamped change) {
     return replication.store(change);
   }
 
   /**
-   * The newest copy of {@code list} among the reachable replicas, stored here first: what a
-   * list's server starts from, so a failover never serves a stale copy.
+   * Makes this node's server of {@code list} the list's newest: takes a new epoch that the
+   * reachable replicas promise to honour, and the newest copy among them, stored here first.
+   * What a list's server starts from, so a failover never serves a stale copy.
    */
-  public CompletionStage<Newest> newest(String list) {
-    return replication.newest(list);
+  public CompletionStage<Newest> start(String list) {
+    return replication.start(list);
   }
 
-  /** The version of {@code list} each replica holds (null: no answer), for operators. */
-  public CompletionStage<Map<String, Long>> versions(String list) {
-    return replication.versions(list);
+  /** Where each replica's copy of {@code list} stands (null: no answer), for operators. */
+  public CompletionStage<Map<String, Position>> positions(String list) {
+    return replication.positions(list);
   }
 
   /**
-   * A list as its server starts from it; {@code staleBecause} is null when a majority
-   * vouched for it. {@code requests}: the latest client requests that changed it.
+   * A list as its server starts from it, in {@code epoch}; the list's latest change was made
+   * in {@code listEpoch}. {@code staleBecause} is null when a majority promised, else the
+   * server takes no writes. {@code requests}: the latest client requests that changed it.
    */
-  public record Newest(TodoList list, String staleBecause, List<Delta.Request> requests) {}
+  public record Newest(TodoList list, long epoch, long listEpoch, String staleBecause, List<Delta.Request> requests) {}
 
   /** The latest client requests that changed {@code list}, newest first. */
   CompletionStage<List<Delta.Request>> recentRequests(String list) {
@@ -133,20 +136,39 @@ public final class Database {
   }
 
   /**
-   * Stores {@code change} in this node's file. Completes once committed; fails with a
-   * {@link StoreException} when the store is overloaded, broken, or lacks the versions
-   * before this one (changes are applied in version order and at most once).
+   * Stores a change of the first epoch in this node's file only (tests, and a list's very
+   * first server). Fails with a {@link StoreException} unless it is applied.
    */
   public CompletionStage<Done> storeLocal(Change change) {
-    return enqueue(new Write(change, change.list(), change.version(), new CompletableFuture<>()));
+    return apply(Stamped.first(change)).thenApply(r -> {
+      if (!r.stored()) throw new StoreException("not stored on " + node + ": " + r.outcome() + " at " + r.position());
+      return Done.getInstance();
+    });
   }
 
-  /** Brings this node's copy of a list up to {@code delta.toVersion()}; fails on a gap. */
-  public CompletionStage<Done> storeLocal(Delta delta) {
-    return enqueue(new Write(delta, delta.list(), delta.toVersion(), new CompletableFuture<>()));
+  /** Stores {@code change} in this node's file; the result says whether it was applied, and why not. */
+  CompletionStage<SqliteStore.Result> storeLocal(Stamped change) {
+    return apply(change);
   }
 
-  private CompletionStage<Done> enqueue(Write write) {
+  /**
+   * Brings this node's copy of a list to {@code delta.to()}; {@code authority} is the epoch
+   * of the server sending it, or -1 when this node pulled it.
+   */
+  CompletionStage<SqliteStore.Result> storeLocal(Delta delta, long authority) {
+    return apply(new SqliteStore.Pulled(delta, authority));
+  }
+
+  /** Promises the server of {@code list} in {@code epoch} on {@code server} to take no older epoch's change. */
+  CompletionStage<SqliteStore.Result> promise(String list, long epoch, String server) {
+    return apply(new SqliteStore.Promise(list, epoch, server));
+  }
+
+  private CompletionStage<SqliteStore.Result> apply(Object update) {
+    return enqueue(new Write(update, new CompletableFuture<>()));
+  }
+
+  private CompletionStage<SqliteStore.Result> enqueue(Write write) {
     QueueOfferResult offered = writes.offer(write);
     if (!offered.equals(QueueOfferResult.enqueued())) {
       write.done.completeExceptionally(new StoreException("the store of " + node + " is overloaded or closed"));
@@ -159,8 +181,8 @@ public final class Database {
     return read("list " + list, () -> store.load(list));
   }
 
-  /** What this node's copy of {@code list} has beyond {@code since}. */
-  public CompletionStage<Delta> delta(String list, long since) {
+  /** What a copy of {@code list} at {@code since} lacks of this node's: a delta, or a snapshot. */
+  public CompletionStage<Delta> delta(String list, Position since) {
     return read("list " + list, () -> store.delta(list, since));
   }
 
@@ -169,9 +191,24 @@ public final class Database {
     return read("the lists", () -> store.listCount());
   }
 
-  /** The version of {@code list} this node holds, 0 when none. */
-  public CompletionStage<Long> version(String list) {
-    return read("list " + list, () -> store.version(list));
+  /** Where this node's copy of {@code list} stands. */
+  public CompletionStage<Position> position(String list) {
+    return read("list " + list, () -> store.position(list));
+  }
+
+  /** Where this node's copies of {@code lists} stand. */
+  CompletionStage<Map<String, Position>> positionsOf(java.util.Collection<String> lists) {
+    return read("the lists", () -> store.positionsOf(lists));
+  }
+
+  /** The newest epoch this node promised for {@code list} (0 when none). */
+  CompletionStage<Long> promisedEpoch(String list) {
+    return read("list " + list, () -> store.promised(list));
+  }
+
+  /** A page of this node's lists by name, after {@code after}, with their positions. */
+  CompletionStage<java.util.SortedMap<String, Position>> positions(String after, int limit) {
+    return read("the lists", () -> store.positions(after, limit));
   }
 
   private interface Query<T> {
@@ -194,19 +231,8 @@ public final class Database {
     List<Object> updates = new ArrayList<>(batch.size());
     for (Write w : batch) updates.add(w.update);
     try {
-      List<SqliteStore.Outcome> outcomes = store.apply(updates);
-      for (int i = 0; i < batch.size(); i++) {
-        Write w = batch.get(i);
-        if (outcomes.get(i) == SqliteStore.Outcome.GAP) {
-          w.done.completeExceptionally(new StoreException(
-              "store on " + node + " lacks the versions of list " + w.list + " before " + w.version));
-        } else if (outcomes.get(i) == SqliteStore.Outcome.AHEAD) {
-          w.done.completeExceptionally(new StoreException(
-              node + " holds a newer version of list " + w.list + " than " + w.version + ": its server started from a stale copy"));
-        } else {
-          w.done.complete(Done.getInstance());
-        }
-      }
+      List<SqliteStore.Result> results = store.apply(updates);
+      for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(results.get(i));
     } catch (SQLException | RuntimeException e) {
       log.error("Store failed on {}: {} ({} changes not stored)", node, e.getMessage(), batch.size());
       StoreException failure = new StoreException("store failed on " + node + ": " + e.getMessage());

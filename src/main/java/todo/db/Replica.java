@@ -1,15 +1,16 @@
 package todo.db;
 
+import java.util.SortedMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import todo.CborSerializable;
-import todo.list.Change;
 
 /**
  * This node's copy of every list, as other nodes reach it: the remote half of
  * {@code Database.store} ({@code store_local} called from another node, as the book's
- * {@code :rpc.multicall} does) and of repair. One per node, at {@code /system/replica}.
+ * {@code :rpc.multicall} does), of a server's start (promises, newest copy) and of
+ * catch-up. One per node, at {@code /system/replica}.
  */
 public final class Replica {
 
@@ -17,60 +18,77 @@ public final class Replica {
 
   public sealed interface Command extends CborSerializable {}
 
-  public record StoreChange(Change change, ActorRef<Reply> replyTo) implements Command {}
+  public record StoreChange(Stamped change, ActorRef<Reply> replyTo) implements Command {}
 
-  public record StoreDelta(Delta delta, ActorRef<Reply> replyTo) implements Command {}
+  /** {@code authority}: the epoch of the server sending it. */
+  public record StoreDelta(Delta delta, long authority, ActorRef<Reply> replyTo) implements Command {}
 
-  public record GetVersion(String list, ActorRef<Reply> replyTo) implements Command {}
+  /** A server of {@code list} starting in {@code epoch} on node {@code server}: promise, and say where your copy is. */
+  public record Prepare(String list, long epoch, String server, ActorRef<Reply> replyTo) implements Command {}
 
-  public record GetDelta(String list, long since, ActorRef<Delta> replyTo) implements Command {}
+  public record GetPosition(String list, ActorRef<Reply> replyTo) implements Command {}
 
-  /** {@code version} is what this node holds of the list after the request. */
-  public record Reply(String node, boolean stored, long version, String problem) implements CborSerializable {}
+  public record GetDelta(String list, Position since, ActorRef<Delta> replyTo) implements Command {}
+
+  /** A page of the lists this node holds, by name after {@code after}. */
+  public record GetPositions(String after, int limit, ActorRef<Positions> replyTo) implements Command {}
+
+  public record Positions(String node, SortedMap<String, Position> lists) implements CborSerializable {}
+
+  /**
+   * What the request did ({@code outcome}; null for a question, or when the store failed:
+   * see {@code problem})
+   * and where this node's copy stands after it; {@code promised}: the newest epoch it
+   * promised for the list.
+   */
+  public record Reply(String node, Outcome outcome, Position position, long promised, String problem)
+      implements CborSerializable {
+    public boolean stored() {
+      return outcome == Outcome.APPLIED || outcome == Outcome.ALREADY_APPLIED;
+    }
+  }
 
   private Replica() {}
 
   public static Behavior<Command> create(Database database, String node) {
+    return Behaviors.setup(ctx -> behaviour(ctx.getSystem(), database, node));
+  }
+
+  private static Behavior<Command> behaviour(org.apache.pekko.actor.typed.ActorSystem<?> system, Database database, String node) {
     return Behaviors.receive(Command.class)
         .onMessage(StoreChange.class, m -> {
-          database.storeLocal(m.change()).whenComplete((done, failure) ->
-              answer(database, node, m.change().list(), m.change().version(), failure, m.replyTo()));
+          answer(database.storeLocal(m.change()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {
-          database.storeLocal(m.delta()).whenComplete((done, failure) ->
-              answer(database, node, m.delta().list(), m.delta().toVersion(), failure, m.replyTo()));
+          answer(m.delta().received(system).thenCompose(d -> database.storeLocal(d, m.authority())), node, m.replyTo());
           return Behaviors.same();
         })
-        .onMessage(GetVersion.class, m -> {
-          tellVersion(database, node, m.list(), null, m.replyTo());
+        .onMessage(Prepare.class, m -> {
+          answer(database.promise(m.list(), m.epoch(), m.server()), node, m.replyTo());
+          return Behaviors.same();
+        })
+        .onMessage(GetPosition.class, m -> {
+          database.position(m.list()).whenComplete((p, failure) -> m.replyTo().tell(failure == null
+              ? new Reply(node, null, p, 0, null)
+              : new Reply(node, null, null, 0, Replication.reason(failure))));
           return Behaviors.same();
         })
         .onMessage(GetDelta.class, m -> {
-          database.delta(m.list(), m.since()).thenAccept(m.replyTo()::tell);
+          database.delta(m.list(), m.since()).thenAccept(d -> m.replyTo().tell(d.toSend(system)));
+          return Behaviors.same();
+        })
+        .onMessage(GetPositions.class, m -> {
+          database.positions(m.after(), m.limit()).thenAccept(page -> m.replyTo().tell(new Positions(node, page)));
           return Behaviors.same();
         })
         .build();
   }
 
-  /** Replies with the version now held, so a sender that finds this copy behind can send what it lacks. */
-  /**
-   * Stored: the version is the one just stored, so nothing is read (this is on every
-   * write's path). Not stored: replies with the version this node holds, so a sender that
-   * finds this copy behind can send what it lacks.
-   */
-  private static void answer(Database database, String node, String list, long storedVersion, Throwable failure,
+  private static void answer(java.util.concurrent.CompletionStage<SqliteStore.Result> result, String node,
                              ActorRef<Reply> replyTo) {
-    if (failure == null) {
-      replyTo.tell(new Reply(node, true, storedVersion, null));
-    } else {
-      tellVersion(database, node, list, Replication.reason(failure), replyTo);
-    }
-  }
-
-  private static void tellVersion(Database database, String node, String list, String problem, ActorRef<Reply> replyTo) {
-    database.version(list).whenComplete((version, readFailure) -> replyTo.tell(readFailure != null
-        ? new Reply(node, false, -1, Replication.reason(readFailure))
-        : new Reply(node, false, version, problem)));
+    result.whenComplete((r, failure) -> replyTo.tell(failure == null
+        ? new Reply(node, r.outcome(), r.position(), r.promised(), null)
+        : new Reply(node, null, null, 0, Replication.reason(failure))));
   }
 }

@@ -2,6 +2,7 @@ package todo.db;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,17 +18,24 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import todo.list.Change;
-import todo.list.TodoList;
 
 /**
- * {@code Database.store} across the cluster: every change goes to every replica, and is
- * acknowledged once enough of them (a majority by default) have committed it.
+ * {@code Database.store} across the cluster, and the start of a list's server.
  *
- * <p>Nothing is fire-and-forget: Artery drops messages when its send queue overflows, so
- * each replica's answer is awaited and the request sent again until the deadline, and the
- * number of requests in flight is bounded. A replica found behind (it missed changes while
- * away) is sent what it lacks as a {@link Delta} from this node's own copy.
+ * <p><b>Starting.</b> A new server of a list takes an epoch higher than any the replicas
+ * promised before and asks them to promise it ({@link #start}): from then on they refuse
+ * changes of older epochs, so a server that lost its place (paused, partitioned) cannot
+ * get another change acknowledged. It continues from the newest copy among those that
+ * promised ({@link Position}); with promises from a majority, that copy holds every
+ * acknowledged change.
+ *
+ * <p><b>Storing.</b> Every change goes to every replica, and is acknowledged once enough of
+ * them (a majority by default) have committed it. Nothing is fire-and-forget: Artery drops
+ * messages when its send queue overflows, so each replica's answer is awaited and the
+ * request sent again until the deadline, and the number of requests in flight is bounded.
+ * A replica that lacks changes, or holds a change this server's history does not (a
+ * change once stored on a minority only), is sent what it needs from this node's copy: a
+ * {@link Delta}, or a snapshot that replaces its copy.
  */
 final class Replication {
 
@@ -46,15 +54,20 @@ final class Replication {
     }
   }
 
+  /** Rounds of promises a starting server tries before it gives up on a majority. */
+  private static final int PREPARE_ROUNDS = 5;
+
   private final Database local;
   private final ReplicaSet replicas;
+  private final ActorSystem<?> system;
   private final Scheduler scheduler;
   private final Consistency consistency;
   private final Duration attemptTimeout;
   private final Duration deadline;
   private final Semaphore inFlight;
   private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
-
+  /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
+  private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   Replication(ActorSystem<?> system, Database local, ReplicaSet replicas, io.micrometer.core.instrument.MeterRegistry metrics) {
@@ -62,6 +75,7 @@ final class Replication {
     var config = system.settings().config().getConfig("todo.replication");
     this.local = local;
     this.replicas = replicas;
+    this.system = system;
     this.scheduler = system.scheduler();
     String consistency = config.getString("write-consistency");
     try {
@@ -75,7 +89,11 @@ final class Replication {
     this.inFlight = new Semaphore(config.getInt("max-in-flight"));
   }
 
-  CompletionStage<Done> store(Change change) {
+  // ---- storing a change
+
+  CompletionStage<Done> store(Stamped made) {
+    Stamped change = new Stamped(made.change(), made.epoch(), made.previousEpoch(),
+        storedEverywhere.getOrDefault(made.list(), 0L));
     Map<String, ReplicaSet.Node> nodes = replicas.nodes();
     int needed = consistency.needed(nodes.size());
     List<String> away = nodes.values().stream()
@@ -86,7 +104,10 @@ final class Replication {
           + "). Bring them back, or forget dead ones (todo forget DEAD --node LIVE)."));
     }
     Tally tally = new Tally(change, needed, nodes.size());
-    CompletionStage<Done> committedHere = local.storeLocal(change);
+    CompletionStage<Done> committedHere = local.storeLocal(change).thenApply(r -> {
+      if (!r.stored()) throw new StoreException(refusal(replicas.self(), change.list(), r.outcome(), r.promised()));
+      return Done.getInstance();
+    });
     committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
     long giveUpAt = System.nanoTime() + deadline.toNanos();
     for (ReplicaSet.Node node : nodes.values()) {
@@ -106,112 +127,171 @@ final class Replication {
     return tally.result;
   }
 
-  /** Sends until the replica has the change (or a delta carrying it), or the deadline passes. */
+  /** Sends until the replica holds the change (or a delta carrying it), or the deadline passes. */
   private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
-                                     Change change, CompletionStage<Done> committedHere, long giveUpAt) {
+                                     Stamped change, CompletionStage<Done> committedHere, long giveUpAt) {
     return ask(node, message).handle((reply, failure) -> {
       if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
-      if (reply != null && reply.version() >= change.version()) { // it holds a newer history: this server is stale
-        return CompletableFuture.<Done>failedFuture(new StoreException(reply.problem()));
+      Outcome outcome = reply == null ? null : reply.outcome();
+      if (outcome == Outcome.STALE || outcome == Outcome.NEWER_HERE) { // a newer server of the list exists
+        return CompletableFuture.<Done>failedFuture(new StoreException(
+            refusal(node.name(), change.list(), outcome, reply.promised())));
       }
       if (System.nanoTime() > giveUpAt) {
         return CompletableFuture.<Done>failedFuture(new StoreException(node.name() + " did not store "
-            + change.list() + "@" + change.version() + ": " + (reply != null ? reply.problem() : "no answer")));
+            + change.list() + "@" + change.version() + ": " + (reply == null ? "no answer"
+            : reply.problem() != null ? reply.problem() : "its copy is at " + reply.position())));
       }
-      if (reply != null && reply.version() >= 0 && reply.version() < change.version() - 1) {
-        long have = reply.version(); // behind: send it what it lacks, once this node has committed the change
-        return committedHere.thenCompose(d -> local.delta(change.list(), have))
-            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta, r), change, committedHere, giveUpAt));
+      if (outcome == Outcome.GAP || outcome == Outcome.DIVERGED) {
+        Position theirs = reply.position(); // send what it lacks, once this node has committed the change
+        return committedHere.thenCompose(d -> local.delta(change.list(), theirs))
+            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta.toSend(system), change.epoch(), r), change,
+                committedHere, giveUpAt)); // a fresh stream for each attempt: a stream is read once
       }
       return send(node, message, change, committedHere, giveUpAt);
     }).thenCompose(Function.identity());
+  }
+
+  private static String refusal(String node, String list, Outcome outcome, long promised) {
+    return switch (outcome) {
+      case STALE -> node + " promised a newer server of list " + list + " (epoch " + promised + "): this one steps down";
+      case NEWER_HERE -> node + " holds a newer copy of list " + list + ": this server steps down";
+      default -> node + " did not store the change of list " + list + ": " + outcome;
+    };
   }
 
   private CompletionStage<Replica.Reply> ask(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
     return AskPattern.ask(node.ref(), message::apply, attemptTimeout, scheduler);
   }
 
-  /**
-   * The newest copy of {@code list} that the reachable replicas hold, brought into this
-   * node's store first: what a list's server starts from after a failover. Every
-   * acknowledged change is on a majority, so when a majority answered, the newest copy
-   * among them holds all of them; otherwise {@code staleBecause} says why it may not.
-   */
-  CompletionStage<Database.Newest> newest(String list) {
-    int needed = consistency.needed(replicas.nodes().size());
-    return newestCopy(list).thenCompose(found -> local.recentRequests(list).thenApply(requests -> new Database.Newest(found.list(),
-        found.answered() >= needed ? null : "only " + found.answered() + " of " + replicas.nodes().size()
-            + " replicas answered (a majority is " + needed + "; no answer from " + String.join(", ", found.silent())
-            + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).",
-        requests)));
+  // ---- starting a server
+
+  /** A replica's answer to a starting server: promised, refused (it promised a newer one), or silent. */
+  private record Answer(String node, Replica.Reply reply) {
+    boolean promised() {
+      return reply != null && reply.outcome() == Outcome.APPLIED;
+    }
+
+    boolean refused() {
+      return reply != null && reply.outcome() == Outcome.STALE;
+    }
   }
 
-  private record Found(TodoList list, int answered, List<String> silent) {}
+  /**
+   * Takes a new epoch for {@code list} and the newest copy among the replicas that promise
+   * it, stored here first; sends the others what they lack. Without promises from enough
+   * replicas the result says why ({@code staleBecause}): the server then takes no writes.
+   */
+  CompletionStage<Database.Newest> start(String list) {
+    return local.promisedEpoch(list).thenCompose(promised -> prepare(list, promised + 1, 1));
+  }
 
-  private CompletionStage<Found> newestCopy(String list) {
-    return local.version(list).thenCompose(mine -> {
-      Map<String, CompletableFuture<Replica.Reply>> asked = new java.util.LinkedHashMap<>();
-      List<String> silent = new ArrayList<>();
-      for (ReplicaSet.Node node : replicas.nodes().values()) {
-        if (node.name().equals(replicas.self())) continue;
-        if (node.ref() == null || !node.reachable()) {
-          silent.add(node.name());
-          continue;
-        }
-        asked.put(node.name(), ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
-            .exceptionally(noAnswer -> null));
+  private CompletionStage<Database.Newest> prepare(String list, long epoch, int round) {
+    Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
+    asked.put(replicas.self(), local.promise(list, epoch, replicas.self()).toCompletableFuture()
+        .thenApply(r -> new Answer(replicas.self(), new Replica.Reply(replicas.self(), r.outcome(), r.position(), r.promised(), null))));
+    for (ReplicaSet.Node node : replicas.nodes().values()) {
+      if (node.name().equals(replicas.self())) continue;
+      if (node.ref() == null || !node.reachable()) {
+        asked.put(node.name(), CompletableFuture.completedFuture(new Answer(node.name(), null)));
+      } else {
+        asked.put(node.name(), ask(node, r -> new Replica.Prepare(list, epoch, replicas.self(), r)).toCompletableFuture()
+            .thenApply(r -> new Answer(node.name(), r)).exceptionally(noAnswer -> new Answer(node.name(), null)));
       }
-      return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenCompose(all -> {
-        Replica.Reply newest = null;
-        int answered = 1; // this node
-        for (var f : asked.entrySet()) {
-          Replica.Reply r = f.getValue().join();
-          if (r != null && r.version() >= 0) answered++;
-          else silent.add(f.getKey());
-          if (r != null && r.version() > mine && (newest == null || r.version() > newest.version())) newest = r;
-        }
-        int count = answered;
-        if (newest == null) return local.get(list).thenApply(l -> new Found(l, count, silent));
-        ReplicaSet.Node holder = replicas.nodes().get(newest.node());
-        log.info("Copy of {} here is at version {}; taking {} from {}.", list, mine, newest.version(), newest.node());
-        return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), attemptTimeout, scheduler)
-            .thenCompose(local::storeLocal)
-            .thenCompose(d -> local.get(list))
-            .thenApply(l -> new Found(l, count, silent));
-      });
+    }
+    return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenCompose(all -> {
+      List<Answer> answers = asked.values().stream().map(CompletableFuture::join).toList();
+      long newerEpoch = answers.stream().filter(Answer::refused).mapToLong(a -> a.reply().promised()).max().orElse(-1);
+      if (newerEpoch >= epoch && round < PREPARE_ROUNDS) return prepare(list, newerEpoch + 1, round + 1);
+      return adopt(list, epoch, answers);
     });
   }
 
-  /** The version of {@code list} each replica holds; null for a replica that did not answer. */
-  CompletionStage<Map<String, Long>> versions(String list) {
-    Map<String, CompletableFuture<Long>> asked = new java.util.TreeMap<>();
+  private CompletionStage<Database.Newest> adopt(String list, long epoch, List<Answer> answers) {
+    int needed = consistency.needed(replicas.nodes().size());
+    List<Answer> promised = answers.stream().filter(Answer::promised).toList();
+    Answer mine = answers.get(0);
+    Answer newest = mine;
+    for (Answer a : promised) if (a.reply().position().isAfter(newest.reply().position())) newest = a;
+    String staleBecause = null;
+    if (promised.size() < needed) {
+      List<String> silent = answers.stream().filter(a -> a.reply() == null).map(Answer::node).toList();
+      List<String> refused = answers.stream().filter(Answer::refused).map(Answer::node).toList();
+      staleBecause = "only " + promised.size() + " of " + answers.size() + " replicas answered (a majority is " + needed
+          + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent))
+          + (refused.isEmpty() ? "" : "; " + String.join(", ", refused) + " promised a newer server")
+          + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).";
+    }
+    String reason = staleBecause;
+    return pullNewest(list, mine.reply().position(), newest).thenCompose(position -> {
+      if (reason == null) repairOthers(list, epoch, position, promised);
+      return local.get(list).thenCombine(local.recentRequests(list),
+          (copy, requests) -> new Database.Newest(copy, epoch, position.epoch(), reason, requests));
+    });
+  }
+
+  /** Brings the copy here to {@code newest}'s; the position this copy is at after. */
+  private CompletionStage<Position> pullNewest(String list, Position mine, Answer newest) {
+    if (newest.node().equals(replicas.self()) || !newest.reply().position().isAfter(mine)) {
+      return CompletableFuture.completedFuture(mine);
+    }
+    log.info("Copy of {} here is at {}; taking {} from {}.", list, mine, newest.reply().position(), newest.node());
+    ReplicaSet.Node holder = replicas.nodes().get(newest.node());
+    return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), deadline, scheduler)
+        .thenCompose(delta -> delta.received(system))
+        .thenCompose(delta -> local.storeLocal(delta, -1))
+        .thenApply(r -> {
+          if (!r.stored()) throw new StoreException("cannot take the copy of " + list + " from " + newest.node() + ": " + r.outcome());
+          return r.position();
+        });
+  }
+
+  /** Sends every replica that promised but holds another copy what it lacks (in the background). */
+  private void repairOthers(String list, long epoch, Position newest, List<Answer> promised) {
+    for (Answer a : promised) {
+      if (a.node().equals(replicas.self()) || a.reply().position().equals(newest)) continue;
+      ReplicaSet.Node node = replicas.nodes().get(a.node());
+      if (node == null || node.ref() == null) continue;
+      local.delta(list, a.reply().position())
+          .thenCompose(delta -> ask(node, r -> new Replica.StoreDelta(delta.toSend(system), epoch, r)))
+          .whenComplete((r, failure) -> {
+            if (r != null && r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
+          });
+    }
+  }
+
+  // ---- for operators
+
+  /** Where each replica's copy of {@code list} stands; null for a replica that did not answer. */
+  CompletionStage<Map<String, Position>> positions(String list) {
+    Map<String, CompletableFuture<Position>> asked = new java.util.TreeMap<>();
     for (ReplicaSet.Node node : replicas.nodes().values()) {
       if (node.name().equals(replicas.self())) {
-        asked.put(node.name(), local.version(list).toCompletableFuture());
+        asked.put(node.name(), local.position(list).toCompletableFuture());
       } else if (node.ref() == null || !node.reachable()) {
         asked.put(node.name(), CompletableFuture.completedFuture(null));
       } else {
-        asked.put(node.name(), ask(node, r -> new Replica.GetVersion(list, r)).toCompletableFuture()
-            .thenApply(r -> r.version() >= 0 ? r.version() : null).exceptionally(noAnswer -> null));
+        asked.put(node.name(), ask(node, r -> new Replica.GetPosition(list, r)).toCompletableFuture()
+            .thenApply(Replica.Reply::position).exceptionally(noAnswer -> null));
       }
     }
     return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
-      Map<String, Long> versions = new java.util.LinkedHashMap<>();
-      asked.forEach((node, f) -> versions.put(node, f.join()));
-      return versions;
+      Map<String, Position> positions = new LinkedHashMap<>();
+      asked.forEach((node, f) -> positions.put(node, f.join()));
+      return positions;
     });
   }
 
   /** Counts answers for one change and settles its future once the outcome is certain. */
   private final class Tally {
     final CompletableFuture<Done> result = new CompletableFuture<>();
-    final Change change;
+    final Stamped change;
     final int needed;
     final int total;
     final List<String> stored = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
 
-    Tally(Change change, int needed, int total) {
+    Tally(Stamped change, int needed, int total) {
       this.change = change;
       this.needed = needed;
       this.total = total;
@@ -221,6 +301,7 @@ final class Replication {
       if (ok) {
         stored.add(node);
         if (failing.remove(node) != null) log.info("Replica {} stores changes again.", node);
+        if (stored.size() == total) storedEverywhere.merge(change.list(), change.version(), Math::max);
       } else {
         String reason = reason(failure);
         problems.add(reason);
@@ -230,8 +311,9 @@ final class Replication {
       if (stored.size() >= needed) {
         if (result.complete(Done.getInstance())) metrics.counter("todo.changes.acknowledged").increment();
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
-        result.completeExceptionally(new StoreException("stored " + change.list() + " on " + stored.size() + " of "
-            + total + " replicas " + stored + ", needs " + needed + ": " + String.join("; ", problems)
+        result.completeExceptionally(new StoreException("not acknowledged: stored " + change.list() + "@" + change.version()
+            + " on " + stored.size() + " of " + total + " replicas " + stored + ", needs " + needed + ": "
+            + String.join("; ", problems)
             + (total > 1 ? ". Bring the missing nodes back, or forget dead ones (todo forget DEAD --node LIVE)." : "")));
       }
     }

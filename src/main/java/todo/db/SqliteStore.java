@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,27 +27,42 @@ import todo.list.TodoList;
  */
 final class SqliteStore implements AutoCloseable {
 
-  /** What storing one change did. */
-  enum Outcome {
-    /** Applied now. */
-    APPLIED,
-    /** Applied before (this version is the one stored): storing is idempotent. */
-    ALREADY_APPLIED,
-    /**
-     * Not applied: this store holds a newer version than the change's, so whoever made
-     * the change started from a stale copy.
-     */
-    AHEAD,
-    /** Not applied: the store lacks the versions between its own and this one. */
-    GAP
+  /** An outcome, with where the copy stands after it. */
+  record Result(Outcome outcome, Position position, long promised) {
+    boolean stored() {
+      return outcome == Outcome.APPLIED || outcome == Outcome.ALREADY_APPLIED;
+    }
   }
+
+  /**
+   * A new server of {@code list} in {@code epoch}, on {@code node}, asks this store to take
+   * no change of an older epoch from now on. Granted when the epoch is higher than any
+   * promised before (or is the same server asking again).
+   */
+  record Promise(String list, long epoch, String node) {}
+
+  /**
+   * A delta to apply. {@code authority}: the epoch of the server that sends it (a stale
+   * server is refused), or -1 when this node pulled it itself (catch-up, server start).
+   */
+  record Pulled(Delta delta, long authority) {}
 
   private static final String SCHEMA =
       """
       CREATE TABLE IF NOT EXISTS lists (
-        name    TEXT PRIMARY KEY,
-        version INTEGER NOT NULL,
-        next_id INTEGER NOT NULL
+        name        TEXT PRIMARY KEY,
+        version     INTEGER NOT NULL,
+        next_id     INTEGER NOT NULL,
+        epoch       INTEGER NOT NULL DEFAULT 0,
+        promised    INTEGER NOT NULL DEFAULT 0,
+        promised_by TEXT,
+        compacted   INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS epochs (
+        list          TEXT NOT NULL,
+        first_version INTEGER NOT NULL,
+        epoch         INTEGER NOT NULL,
+        PRIMARY KEY (list, first_version)
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS entries (
         list      TEXT NOT NULL,
@@ -76,6 +90,17 @@ final class SqliteStore implements AutoCloseable {
       ) WITHOUT ROWID;
       """;
 
+  /** Columns added since the first release, for files made before them. */
+  private static final String[][] ADDED_COLUMNS = {
+    {"lists", "epoch", "INTEGER NOT NULL DEFAULT 0"},
+    {"lists", "promised", "INTEGER NOT NULL DEFAULT 0"},
+    {"lists", "promised_by", "TEXT"},
+    {"lists", "compacted", "INTEGER NOT NULL DEFAULT 0"},
+  };
+
+  /** Tombstones are dropped in steps of this many versions, not on every change. */
+  static final long COMPACTION_STEP = 100;
+
   private final Path file;
   private final Connection writer;
   private final BlockingQueue<Connection> readers;
@@ -96,6 +121,13 @@ final class SqliteStore implements AutoCloseable {
     writer.setAutoCommit(false);
     try (Statement s = writer.createStatement()) {
       for (String ddl : SCHEMA.split(";")) if (!ddl.isBlank()) s.execute(ddl);
+      for (String[] column : ADDED_COLUMNS) {
+        boolean present;
+        try (ResultSet r = s.executeQuery("SELECT 1 FROM pragma_table_info('" + column[0] + "') WHERE name = '" + column[1] + "'")) {
+          present = r.next();
+        }
+        if (!present) s.execute("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " " + column[2]);
+      }
     }
     writer.commit();
     readers = new ArrayBlockingQueue<>(readConnections);
@@ -117,231 +149,178 @@ final class SqliteStore implements AutoCloseable {
   }
 
   /**
-   * Applies {@code changes} in order in one transaction: all of them are durable when this
-   * returns, or none when it throws. Each change is applied once, in version order.
+   * Applies {@code updates} ({@link Stamped} changes, {@link Pulled} deltas, {@link Promise}s)
+   * in order in one transaction: all of them are durable when this returns, or none when it
+   * throws.
    */
-  synchronized List<Outcome> apply(List<?> updates) throws SQLException {
-    List<Outcome> outcomes = new ArrayList<>(updates.size());
+  synchronized List<Result> apply(List<?> updates) throws SQLException {
+    List<Result> results = new ArrayList<>(updates.size());
     try {
-      for (Object u : updates) outcomes.add(u instanceof Delta d ? applyDelta(d) : applyOne((Change) u));
+      for (Object u : updates) {
+        if (u instanceof Stamped stamped) results.add(applyChange(stamped));
+        else if (u instanceof Pulled pulled) results.add(applyDelta(pulled.delta(), pulled.authority()));
+        else if (u instanceof Promise promise) results.add(promise(promise));
+        else throw new IllegalArgumentException("cannot store " + u.getClass().getSimpleName());
+      }
       writer.commit();
-      return outcomes;
+      return results;
     } catch (SQLException | RuntimeException e) {
       writer.rollback();
       throw e;
     }
   }
 
-  private Outcome applyOne(Change change) throws SQLException {
-    long stored = storedVersion(writer, change.list());
-    if (change.version() == stored) return Outcome.ALREADY_APPLIED;
-    if (change.version() < stored) return Outcome.AHEAD;
-    if (change.version() > stored + 1) return Outcome.GAP;
-    long nextIdFloor = 1;
-    if (change instanceof Change.Put put) {
-      Entry e = put.entry();
-      try (PreparedStatement s = writer.prepareStatement(
-          "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
-              + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
-              + "completed = excluded.completed, ord = excluded.ord, deleted = 0, version = excluded.version")) {
-        s.setString(1, change.list());
-        s.setLong(2, e.id());
-        s.setString(3, e.date().toString());
-        s.setString(4, e.title());
-        s.setInt(5, e.completed() ? 1 : 0);
-        s.setLong(6, e.order());
-        s.setLong(7, change.version());
-        s.executeUpdate();
-      }
-      nextIdFloor = e.id() + 1;
-    } else if (change instanceof Change.Remove remove) {
-      try (PreparedStatement s = writer.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND id = ?")) {
-        s.setLong(1, change.version());
-        s.setString(2, change.list());
-        s.setLong(3, remove.id());
-        s.executeUpdate();
-      }
-    } else {
-      try (PreparedStatement s = writer.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND deleted = 0")) {
-        s.setLong(1, change.version());
-        s.setString(2, change.list());
-        s.executeUpdate();
-      }
-    }
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT INTO lists (name, version, next_id) VALUES (?, ?, ?) "
-            + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_id = max(next_id, excluded.next_id)")) {
-      s.setString(1, change.list());
-      s.setLong(2, change.version());
-      s.setLong(3, nextIdFloor);
-      s.executeUpdate();
-    }
-    if (change.request() != null) {
-      long entryId = change instanceof Change.Put put ? put.entry().id() : 0;
-      rememberRequest(change.list(), new Delta.Request(change.request(), change.version(), entryId));
-    }
-    return Outcome.APPLIED;
+  private Result promise(Promise p) throws SQLException {
+    ListTables.Head h = ListTables.head(writer, p.list());
+    boolean granted = p.epoch() > h.promised() || (p.epoch() == h.promised() && p.node().equals(h.promisedBy()));
+    if (!granted) return new Result(Outcome.STALE, h.position(), h.promised());
+    if (p.epoch() != h.promised()) ListTables.saveHead(writer, p.list(), new ListTables.Head(h.position(), h.nextId(), p.epoch(), p.node(), h.compacted()));
+    return new Result(Outcome.APPLIED, h.position(), p.epoch());
   }
 
-  /** How many of a list's latest requests are remembered, to answer a request sent again. */
-  static final int REQUESTS_KEPT = 1000;
+  private Result applyChange(Stamped stamped) throws SQLException {
+    Change change = stamped.change();
+    String list = change.list();
+    ListTables.Head h = ListTables.head(writer, list);
+    Position at = h.position();
+    if (stamped.epoch() < h.promised()) return new Result(Outcome.STALE, at, h.promised());
+    if (change.version() <= at.version()) {
+      boolean same = ListTables.epochAt(writer, list, change.version()) == stamped.epoch();
+      return new Result(same ? Outcome.ALREADY_APPLIED : Outcome.DIVERGED, at, h.promised());
+    }
+    if (change.version() > at.version() + 1) return new Result(Outcome.GAP, at, h.promised());
+    if (at.epoch() != stamped.previousEpoch()) return new Result(Outcome.DIVERGED, at, h.promised());
 
-  private void rememberRequest(String list, Delta.Request r) throws SQLException {
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)")) {
-      s.setString(1, list);
-      s.setString(2, r.id());
-      s.setLong(3, r.version());
-      s.setLong(4, r.entryId());
-      s.executeUpdate();
+    long nextId = Math.max(h.nextId(), ListTables.write(writer, change));
+    if (stamped.epoch() != at.epoch()) ListTables.saveEpochStart(writer, list, new Delta.EpochStart(stamped.epoch(), change.version()));
+    long compacted = h.compacted();
+    if (stamped.compactThrough() >= compacted + COMPACTION_STEP) compacted = ListTables.compact(writer, list, stamped.compactThrough());
+    Position now = stamped.position();
+    long promised = Math.max(h.promised(), stamped.epoch());
+    ListTables.saveHead(writer, list, new ListTables.Head(now, nextId, promised, promised == h.promised() ? h.promisedBy() : null, compacted));
+    if (change.request() != null) {
+      long entryId = change instanceof Change.Put put ? put.entry().id() : 0;
+      ListTables.rememberRequest(writer, list, new Delta.Request(change.request(), change.version(), entryId));
     }
-    if (r.version() % 100 == 0) { // now and then, forget the old ones
-      try (PreparedStatement s = writer.prepareStatement("DELETE FROM requests WHERE list = ? AND version <= ?")) {
-        s.setString(1, list);
-        s.setLong(2, r.version() - REQUESTS_KEPT);
-        s.executeUpdate();
-      }
-    }
+    return new Result(Outcome.APPLIED, now, promised);
   }
 
   /** The latest requests that changed {@code list}, newest first. */
   List<Delta.Request> recentRequests(String list) throws SQLException {
-    Connection c = takeReader();
-    try {
-      return requestsSince(c, list, 0, REQUESTS_KEPT);
-    } finally {
-      readers.add(c);
-    }
+    return read(c -> ListTables.requestsSince(c, list, 0, ListTables.REQUESTS_KEPT));
   }
 
-  private static List<Delta.Request> requestsSince(Connection c, String list, long since, int limit) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT id, version, entry_id FROM requests WHERE list = ? AND version > ? ORDER BY version DESC LIMIT ?")) {
-      s.setString(1, list);
-      s.setLong(2, since);
-      s.setInt(3, limit);
-      List<Delta.Request> found = new ArrayList<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) found.add(new Delta.Request(r.getString(1), r.getLong(2), r.getLong(3)));
-      }
-      return found;
+  /**
+   * Brings this copy to {@code delta.to()}. A delta extends a copy that is on its history;
+   * a snapshot replaces a copy that is not, if the snapshot is further on (see
+   * {@link Position}); a copy before the delta's start is told GAP, one off its history
+   * DIVERGED.
+   */
+  private Result applyDelta(Delta delta, long authority) throws SQLException {
+    String list = delta.list();
+    ListTables.Head h = ListTables.head(writer, list);
+    Position at = h.position();
+    if (authority >= 0 && authority < h.promised()) return new Result(Outcome.STALE, at, h.promised());
+    long promised = Math.max(h.promised(), authority);
+    String promisedBy = promised == h.promised() ? h.promisedBy() : null;
+    if (at.version() >= delta.to().version() && ListTables.epochAt(writer, list, delta.to().version()) == delta.to().epoch()) {
+      return new Result(Outcome.ALREADY_APPLIED, at, h.promised());
     }
-  }
+    boolean onHistory = at.equals(delta.at(at.version()));
+    if (delta.isSnapshot() && (onHistory || delta.to().isAfter(at))) {
+      ListTables.replace(writer, delta);
+      ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), delta.nextId(), promised, promisedBy, delta.compacted()));
+      return new Result(Outcome.APPLIED, delta.to(), promised);
+    }
+    if (delta.isSnapshot()) return new Result(Outcome.NEWER_HERE, at, h.promised());
+    if (!onHistory) return new Result(at.version() < delta.from().version() ? Outcome.GAP : Outcome.DIVERGED, at, h.promised());
 
-  /** Brings this copy up to {@code delta.toVersion()}, if the delta starts at or before it. */
-  private Outcome applyDelta(Delta delta) throws SQLException {
-    long stored = storedVersion(writer, delta.list());
-    if (delta.toVersion() <= stored) return Outcome.ALREADY_APPLIED;
-    if (delta.fromVersion() > stored) return Outcome.GAP;
     try (PreparedStatement s = writer.prepareStatement(
         "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
             + "completed = excluded.completed, ord = excluded.ord, deleted = excluded.deleted, version = excluded.version "
             + "WHERE excluded.version > entries.version")) {
-      for (Delta.Row row : delta.rows()) {
-        Entry e = row.entry();
-        s.setString(1, delta.list());
-        s.setLong(2, e.id());
-        s.setString(3, e.date().toString());
-        s.setString(4, e.title());
-        s.setInt(5, e.completed() ? 1 : 0);
-        s.setLong(6, e.order());
-        s.setInt(7, row.deleted() ? 1 : 0);
-        s.setLong(8, row.version());
-        s.addBatch();
-      }
-      s.executeBatch();
+      ListTables.insertRows(s, list, delta.rows());
     }
-    try (PreparedStatement s = writer.prepareStatement(
-        "INSERT INTO lists (name, version, next_id) VALUES (?, ?, ?) "
-            + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, next_id = max(next_id, excluded.next_id)")) {
-      s.setString(1, delta.list());
-      s.setLong(2, delta.toVersion());
-      s.setLong(3, delta.nextId());
-      s.executeUpdate();
-    }
-    for (Delta.Request r : delta.requests()) rememberRequest(delta.list(), r);
-    return Outcome.APPLIED;
+    for (Delta.EpochStart e : delta.epochs()) if (e.firstVersion() > at.version()) ListTables.saveEpochStart(writer, list, e);
+    for (Delta.Request r : delta.requests()) if (r.version() > at.version()) ListTables.rememberRequest(writer, list, r);
+    ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), Math.max(h.nextId(), delta.nextId()), promised, promisedBy, h.compacted()));
+    return new Result(Outcome.APPLIED, delta.to(), promised);
   }
 
-  /** Every row of {@code list} changed after {@code since}, with the list's version: what a copy at {@code since} lacks. */
-  Delta delta(String list, long since) throws SQLException {
-    Connection c = takeReader();
-    try {
-      c.setAutoCommit(false);
-      try {
-        long version = 0;
-        long nextId = 1;
-        try (PreparedStatement s = c.prepareStatement("SELECT version, next_id FROM lists WHERE name = ?")) {
-          s.setString(1, list);
-          try (ResultSet r = s.executeQuery()) {
-            if (r.next()) {
-              version = r.getLong(1);
-              nextId = r.getLong(2);
-            }
-          }
-        }
-        List<Delta.Row> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? AND version > ? ORDER BY id")) {
-          s.setString(1, list);
-          s.setLong(2, since);
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              rows.add(new Delta.Row(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
-                  r.getInt(4) != 0, r.getLong(5)), r.getInt(6) != 0, r.getLong(7)));
-            }
-          }
-        }
-        return new Delta(list, since, version, nextId, rows, requestsSince(c, list, since, REQUESTS_KEPT));
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-    } finally {
-      readers.add(c);
-    }
+  /**
+   * What a copy at {@code since} lacks: a delta when {@code since} is on this copy's history
+   * and no tombstone after it was dropped, else a snapshot.
+   */
+  Delta delta(String list, Position since) throws SQLException {
+    return read(c -> {
+      ListTables.Head h = ListTables.head(c, list);
+      boolean extend = since.version() > 0 && since.version() <= h.position().version()
+          && since.version() >= h.compacted() && ListTables.epochAt(c, list, since.version()) == since.epoch();
+      Position from = extend ? since : Position.NONE;
+      List<Delta.Row> rows = ListTables.rowsSince(c, list, from.version());
+      List<Delta.EpochStart> epochs = ListTables.epochsSince(c, list, from.version());
+      return new Delta(list, from, h.position(), h.nextId(), h.compacted(), epochs, rows,
+          ListTables.requestsSince(c, list, from.version(), ListTables.REQUESTS_KEPT));
+    });
   }
 
-  private static long storedVersion(Connection c, String list) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
-      s.setString(1, list);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0;
+  /** Where this copy of {@code list} stands. */
+  Position position(String list) throws SQLException {
+    return read(c -> ListTables.head(c, list).position());
+  }
+
+  /** Where this store's copies of {@code lists} stand, in one read. */
+  java.util.Map<String, Position> positionsOf(java.util.Collection<String> lists) throws SQLException {
+    return read(c -> {
+      java.util.Map<String, Position> found = new java.util.HashMap<>();
+      for (String list : lists) found.put(list, ListTables.head(c, list).position());
+      return found;
+    });
+  }
+
+  /** The newest epoch promised for {@code list} here, 0 when none. */
+  long promised(String list) throws SQLException {
+    return read(c -> ListTables.head(c, list).promised());
+  }
+
+  /** A page of the lists held here, by name after {@code after}: what catch-up compares. */
+  java.util.SortedMap<String, Position> positions(String after, int limit) throws SQLException {
+    return read(c -> {
+      java.util.SortedMap<String, Position> page = new java.util.TreeMap<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT name, epoch, version FROM lists WHERE name > ? AND version > 0 ORDER BY name LIMIT ?")) {
+        s.setString(1, after);
+        s.setInt(2, limit);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) page.put(r.getString(1), new Position(r.getLong(2), r.getLong(3)));
+        }
       }
-    }
+      return page;
+    });
   }
 
   /** The list as stored here; an empty list at version 0 when this store never saw it. */
   TodoList load(String name) throws SQLException {
+    return read(c -> {
+      ListTables.Head h = ListTables.head(c, name);
+      if (h.position().version() == 0) return TodoList.empty(name);
+      List<Entry> live = ListTables.live(c, name);
+      return TodoList.restore(name, h.position().version(), h.nextId(), live);
+    });
+  }
+
+  private interface Reading<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code reading} in one read transaction on a reader connection, so what it reads agrees. */
+  private <T> T read(Reading<T> reading) throws SQLException {
     Connection c = takeReader();
     try {
-      c.setAutoCommit(false); // one read transaction: the list row and its entries agree
+      c.setAutoCommit(false);
       try {
-        long version = 0;
-        long nextId = 1;
-        try (PreparedStatement s = c.prepareStatement("SELECT version, next_id FROM lists WHERE name = ?")) {
-          s.setString(1, name);
-          try (ResultSet r = s.executeQuery()) {
-            if (!r.next()) return TodoList.empty(name);
-            version = r.getLong(1);
-            nextId = r.getLong(2);
-          }
-        }
-        List<Entry> live = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT id, date, title, completed, ord FROM entries WHERE list = ? AND deleted = 0 ORDER BY id")) {
-          s.setString(1, name);
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-              live.add(new Entry(r.getLong(1), LocalDate.parse(r.getString(2)), r.getString(3),
-                  r.getInt(4) != 0, r.getLong(5)));
-            }
-          }
-        }
-        return TodoList.restore(name, version, nextId, live);
+        return reading.run(c);
       } finally {
         c.rollback();
         c.setAutoCommit(true);
@@ -379,22 +358,11 @@ final class SqliteStore implements AutoCloseable {
   }
 
   long listCount() throws SQLException {
-    Connection c = takeReader();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM lists")) {
-      return r.next() ? r.getLong(1) : 0;
-    } finally {
-      readers.add(c);
-    }
-  }
-
-  /** The version of {@code list} stored here, 0 when none. */
-  long version(String list) throws SQLException {
-    Connection c = takeReader();
-    try {
-      return storedVersion(c, list);
-    } finally {
-      readers.add(c);
-    }
+    return read(c -> {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM lists WHERE version > 0")) {
+        return r.next() ? r.getLong(1) : 0L;
+      }
+    });
   }
 
   private Connection takeReader() throws SQLException {

@@ -110,7 +110,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   public record Entries(List<Entry> entries, long version) implements CborSerializable {}
 
   /** Where the list is served ({@code server} is the serving actor itself) and how far it is. */
-  public record Description(String list, String node, long version, int size, ActorRef<Command> server,
+  public record Description(String list, String node, long version, long epoch, int size, ActorRef<Command> server,
                             String staleBecause) implements CborSerializable {}
 
   // ---- behaviour
@@ -124,6 +124,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private final Database database;
   private final String node;
   private TodoList list; // null while loading
+  private long epoch; // this server's, promised by the replicas (see Replication.start)
+  private long listEpoch; // the epoch that made the list's latest change
   private String staleBecause; // not null: the copy may miss changes, so no writes
   private boolean rechecking; // a write came while stale: looking for a majority again
   private boolean writing;
@@ -145,7 +147,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   }
 
   private void load() {
-    getContext().pipeToSelf(database.newest(name), (loaded, failure) ->
+    getContext().pipeToSelf(database.start(name), (loaded, failure) ->
         failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
   }
 
@@ -165,7 +167,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
         .onMessage(GetEntry.class, m -> read(m, () -> m.replyTo().tell(new Entries(
             list.entry(m.id()).map(List::of).orElse(List.of()), list.version()))))
         .onMessage(Describe.class, m -> read(m, () -> m.replyTo().tell(
-            new Description(name, node, list.version(), list.size(), getContext().getSelf(), staleBecause))))
+            new Description(name, node, list.version(), epoch, list.size(), getContext().getSelf(), staleBecause))))
         .onSignal(PostStop.class, s -> {
           getContext().getLog().info("Stopping to-do server for {}.", name);
           return this;
@@ -177,6 +179,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     boolean wasRechecking = rechecking;
     rechecking = false;
     list = m.newest().list();
+    epoch = m.newest().epoch();
+    listEpoch = m.newest().listEpoch();
     staleBecause = m.newest().staleBecause();
     List<Delta.Request> requests = new ArrayList<>(m.newest().requests());
     Collections.reverse(requests); // oldest first, so the newest are the last to be forgotten
@@ -224,13 +228,15 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     TodoList next = made.get().list();
     Entry entry = made.get().change() instanceof todo.list.Change.Put put ? put.entry() : null;
     writing = true;
-    getContext().pipeToSelf(database.store(made.get().change().forRequest(m.request())), (done, failure) ->
+    var change = new todo.db.Stamped(made.get().change().forRequest(m.request()), epoch, listEpoch, 0);
+    getContext().pipeToSelf(database.store(change), (done, failure) ->
         failure == null ? new Stored(next, entry, m) : new StoreFailed(failure.getMessage(), replyTo));
     return this;
   }
 
   private Behavior<Command> onStored(Stored m) {
     list = m.list();
+    listEpoch = epoch;
     writing = false;
     Written result = new Written(m.entry(), list.version());
     if (m.write().request() != null) answered.put(m.write().request(), result);

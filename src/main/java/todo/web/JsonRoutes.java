@@ -77,7 +77,7 @@ final class JsonRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> describe(String list) {
-    return database.versions(list).thenComposeAsync(versions ->
+    return database.positions(list).thenComposeAsync(positions ->
         servers.<TodoServer.Description>ask(list, TodoServer.Describe::new, d -> {
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("name", d.list());
@@ -86,7 +86,10 @@ final class JsonRoutes extends AllDirectives {
           body.put("size", d.size());
           body.put("writable", d.staleBecause() == null);
           if (d.staleBecause() != null) body.put("stale", d.staleBecause());
-          body.put("replicas", versions); // each node's stored version; null: no answer
+          body.put("epoch", d.epoch());
+          Map<String, Long> versions = new LinkedHashMap<>(); // each node's stored version; null: no answer
+          positions.forEach((node, p) -> versions.put(node, p == null ? null : p.version()));
+          body.put("replicas", versions);
           return Responses.json(StatusCodes.OK, body);
         }), servers.executor());
   }

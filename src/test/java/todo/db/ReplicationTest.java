@@ -83,6 +83,46 @@ class ReplicationTest {
   }
 
   @Test
+  void aServerThatLostItsPlaceToANewerOneGetsNoChangeAcknowledged() {
+    add(a, "moved", "Dentist");
+    var server = a.cache().serverProcess("moved");
+    long old = server.ask(TodoServer.Describe::new, TIMEOUT).toCompletableFuture().join().epoch();
+
+    // a newer server of the list starts (as after a failover that the old one did not see)
+    Database.Newest newer = b.database().start("moved").toCompletableFuture().join();
+    assertThat(newer.epoch()).isGreaterThan(old);
+    assertThat(newer.staleBecause()).isNull();
+
+    var refused = server.<TodoServer.WriteResult>ask(r -> new TodoServer.AddEntry(DAY, "Lost", null, r), TIMEOUT)
+        .toCompletableFuture().join();
+    assertThat(refused).isInstanceOf(TodoServer.Refused.class);
+    assertThat(((TodoServer.Refused) refused).reason()).contains("promised a newer server");
+
+    add(a, "moved", "Shopping"); // the next server takes a newer epoch still
+    for (TodoSystem n : List.of(a, b, c)) {
+      await().atMost(TIMEOUT).untilAsserted(() ->
+          assertThat(stored(n, "moved").entries()).extracting(Entry::title).containsExactly("Dentist", "Shopping"));
+    }
+  }
+
+  @Test
+  void aBigListTooLargeForOneMessageReachesACopyThatLacksItThroughAStream() {
+    int size = 300; // with titles of 1,000 characters, its delta is bigger than Artery's largest message (256 KiB)
+    String title = "x".repeat(todo.list.Entry.MAX_TITLE - 3);
+    for (TodoSystem n : List.of(a, b)) {
+      java.util.concurrent.CompletionStage<?> last = null;
+      for (long v = 1; v <= size; v++) {
+        last = n.database().storeLocal(new todo.list.Change.Put("big", v, new Entry(v, DAY, title + v, false, v)));
+      }
+      last.toCompletableFuture().join();
+    }
+    add(c, "big", "One more");
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      for (TodoSystem n : List.of(a, b, c)) assertThat(stored(n, "big").size()).as(n.toString()).isEqualTo(size + 1);
+    });
+  }
+
+  @Test
   void everyNodeNamesTheSameServerForAList() {
     add(a, "one-server", "Dentist");
     var hosts = List.of(a, b, c).stream().map(n -> n.cache().serverProcess("one-server")

@@ -298,7 +298,7 @@ class JsonApiTest {
 
     assertThat(describe("described")).isEqualTo(Web.json(
         "{\"name\":\"described\",\"node\":\"" + NODE + "\",\"version\":4,\"size\":1,\"writable\":true,"
-            + "\"replicas\":{\"" + NODE + "\":4}}"));
+            + "\"epoch\":1,\"replicas\":{\"" + NODE + "\":4}}"));
   }
 
   @Test

@@ -1,0 +1,233 @@
+package todo.db;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import todo.node.NodeRoles;
+
+/**
+ * A node that was away, or joins with an old folder, takes what it missed from the others
+ * in the background (DESIGN §3.5): it compares its lists' positions with a peer's, page by
+ * page, and pulls a delta for every list the peer holds further on, a few at a time, so
+ * that live traffic keeps its share of the store. It does so from every peer when it
+ * starts, from a peer that joins or becomes reachable again, and from each peer every
+ * {@code todo.catch-up.interval} (anti-entropy: what a missed event would leave behind).
+ *
+ * <p>A pulled delta only ever moves a copy forward ({@link Position}); a list whose copy
+ * here is the further one is left for the peer to take.
+ */
+final class CatchUp {
+
+  private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+  static final String NAME = "catch-up";
+
+  interface Command {}
+
+  private record Tick() implements Command {}
+
+  private record Changed(ClusterEvent.MemberEvent event) implements Command {}
+
+  private record Reachable(ClusterEvent.ReachableMember event) implements Command {}
+
+  private record Finished(String peer, Stats stats, Throwable failure) implements Command {}
+
+  /** What one catch-up from one peer did. */
+  record Stats(int compared, int behind, int taken, long changes, int failed, long nanos) {}
+
+  private final ActorSystem<?> system;
+  private final Database local;
+  private final ReplicaSet replicas;
+  private final Duration interval;
+  private final Duration timeout;
+  private final int parallelism;
+  private final int page;
+  private final AtomicLong behind = new AtomicLong();
+  private final io.micrometer.core.instrument.Counter listsTaken;
+  private final io.micrometer.core.instrument.Counter changesTaken;
+
+  private CatchUp(ActorSystem<?> system, Database local, ReplicaSet replicas, MeterRegistry metrics) {
+    var config = system.settings().config().getConfig("todo.catch-up");
+    this.system = system;
+    this.local = local;
+    this.replicas = replicas;
+    this.interval = config.getDuration("interval");
+    this.timeout = config.getDuration("timeout");
+    this.parallelism = config.getInt("parallelism");
+    this.page = config.getInt("page");
+    metrics.gauge("todo.catchup.lists.behind", behind);
+    this.listsTaken = metrics.counter("todo.catchup.lists");
+    this.changesTaken = metrics.counter("todo.catchup.changes");
+  }
+
+  static Behavior<Command> create(ActorSystem<?> system, Database local, ReplicaSet replicas, MeterRegistry metrics) {
+    CatchUp catchUp = new CatchUp(system, local, replicas, metrics);
+    if (!system.settings().config().getBoolean("todo.catch-up.enabled")) return Behaviors.ignore();
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      var cluster = Cluster.get(ctx.getSystem());
+      cluster.subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.MemberEvent.class, Changed::new), ClusterEvent.MemberEvent.class));
+      cluster.subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.ReachableMember.class, Reachable::new), ClusterEvent.ReachableMember.class));
+      timers.startTimerWithFixedDelay(new Tick(), Duration.ofSeconds(1));
+      return catchUp.idle(new HashMap<>(), new HashSet<>());
+    }));
+  }
+
+  /**
+   * {@code lastDone}: when each peer was last caught up from; {@code due}: peers to catch
+   * up from at once (they joined or came back).
+   */
+  private Behavior<Command> idle(Map<String, Long> lastDone, Set<String> due) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Changed.class, m -> {
+          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        })
+        .onMessage(Reachable.class, m -> {
+          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        })
+        .onMessage(Tick.class, m -> {
+          ReplicaSet.Node peer = next(lastDone, due);
+          if (peer == null) return Behaviors.same();
+          due.remove(peer.name());
+          return Behaviors.setup(ctx -> {
+            ctx.pipeToSelf(from(peer), (stats, failure) -> new Finished(peer.name(), stats, failure));
+            return running(lastDone, due);
+          });
+        })
+        .onMessage(Finished.class, m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> running(Map<String, Long> lastDone, Set<String> due) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Changed.class, m -> {
+          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        })
+        .onMessage(Reachable.class, m -> {
+          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        })
+        .onMessage(Tick.class, m -> Behaviors.same())
+        .onMessage(Finished.class, m -> {
+          lastDone.put(m.peer(), System.nanoTime());
+          if (m.failure() != null) {
+            log.warn("Catch-up from {} stopped: {} (it is tried again).", m.peer(), Replication.reason(m.failure()));
+            due.add(m.peer());
+          } else {
+            report(m.peer(), m.stats());
+          }
+          return idle(lastDone, due);
+        })
+        .build();
+  }
+
+  /** The peer to catch up from now: one that is due, else one not caught up from for an interval. */
+  private ReplicaSet.Node next(Map<String, Long> lastDone, Set<String> due) {
+    long now = System.nanoTime();
+    Set<String> up = new HashSet<>(); // not a node on its way out: asking one can hold up this node's own shutdown
+    for (org.apache.pekko.cluster.Member m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) NodeRoles.node(m.getRoles()).ifPresent(up::add);
+    }
+    ReplicaSet.Node oldest = null;
+    for (ReplicaSet.Node n : replicas.nodes().values()) {
+      if (n.name().equals(replicas.self()) || n.ref() == null || !n.reachable() || !up.contains(n.name())) continue;
+      if (due.contains(n.name()) || !lastDone.containsKey(n.name())) return n;
+      if (now - lastDone.get(n.name()) >= interval.toNanos()
+          && (oldest == null || lastDone.get(n.name()) < lastDone.get(oldest.name()))) oldest = n;
+    }
+    return oldest;
+  }
+
+  private static void report(String peer, Stats s) {
+    if (s.behind() == 0) return; // nothing missed: nothing to say
+    log.info("Caught up from {}: {} of {} lists were behind; took {} ({} changes){} in {} ms.", peer, s.behind(), s.compared(),
+        s.taken(), s.changes(), s.failed() > 0 ? ", " + s.failed() + " failed (repaired on their next write or next try)" : "",
+        s.nanos() / 1_000_000);
+  }
+
+  private record Behind(String list, Position mine, Position theirs) {}
+
+  /** Compares every list with {@code peer}'s, then pulls what is behind here. */
+  private CompletionStage<Stats> from(ReplicaSet.Node peer) {
+    long started = System.nanoTime();
+    return compare(peer, "", new ArrayList<>(), new int[1]).thenCompose(found -> {
+      List<Behind> lagging = found.lagging;
+      if (lagging.isEmpty()) return CompletableFuture.completedFuture(new Stats(found.compared, 0, 0, 0, 0, System.nanoTime() - started));
+      log.info("Catching up from {}: {} of {} lists are behind here.", peer.name(), lagging.size(), found.compared);
+      behind.addAndGet(lagging.size());
+      long[] progress = {0, 0, 0, System.nanoTime()}; // taken, changes, failed, last report
+      return Source.from(lagging)
+          .mapAsyncUnordered(parallelism, b -> pull(peer, b))
+          .runWith(Sink.foreach(changes -> {
+            behind.decrementAndGet();
+            if (changes < 0) {
+              progress[2]++;
+            } else {
+              progress[0]++;
+              progress[1] += changes;
+              listsTaken.increment();
+              changesTaken.increment(changes);
+            }
+            if (System.nanoTime() - progress[3] > Duration.ofSeconds(5).toNanos()) {
+              progress[3] = System.nanoTime();
+              log.info("Catching up from {}: {} of {} lists taken ({} changes).", peer.name(), progress[0], lagging.size(), progress[1]);
+            }
+          }), system)
+          .thenApply(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
+              System.nanoTime() - started));
+    });
+  }
+
+  private record Compared(int compared, List<Behind> lagging) {}
+
+  private CompletionStage<Compared> compare(ReplicaSet.Node peer, String after, List<Behind> lagging, int[] compared) {
+    return AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(), r -> new Replica.GetPositions(after, page, r), timeout,
+        system.scheduler()).thenCompose(answer -> {
+          SortedMap<String, Position> theirs = answer.lists();
+          if (theirs.isEmpty()) return CompletableFuture.completedFuture(new Compared(compared[0], lagging));
+          compared[0] += theirs.size();
+          return local.positionsOf(theirs.keySet()).thenCompose(mine -> {
+            theirs.forEach((list, position) -> {
+              if (position.isAfter(mine.get(list))) lagging.add(new Behind(list, mine.get(list), position));
+            });
+            return compare(peer, theirs.lastKey(), lagging, compared);
+          });
+        });
+  }
+
+  /** Pulls one list's delta; the number of changes taken, or -1 when it failed. */
+  private CompletionStage<Long> pull(ReplicaSet.Node peer, Behind b) {
+    return AskPattern.<Replica.Command, Delta>ask(peer.ref(), r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout,
+            system.scheduler())
+        .thenCompose(delta -> delta.received(system))
+        .thenCompose(delta -> local.storeLocal(delta, -1))
+        .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)
+        .exceptionally(failure -> {
+          log.debug("Could not take {} from {}: {}", b.list(), peer.name(), Replication.reason(failure));
+          return -1L;
+        });
+  }
+}

@@ -1,0 +1,32 @@
+package todo.db;
+
+import todo.CborSerializable;
+import todo.list.Change;
+
+/**
+ * A change as its server sends it to the stores: made in {@code epoch}, on top of the
+ * server's copy whose latest change was made in {@code previousEpoch}. A store applies it
+ * only on top of that same copy (its version is the change's minus one, made in the same
+ * epoch), which is how a copy that took a different change somewhere is found out.
+ * {@code compactThrough}: every replica holds the list up to this version, so tombstones
+ * up to it may go.
+ */
+public record Stamped(Change change, long epoch, long previousEpoch, long compactThrough) implements CborSerializable {
+
+  /** A change of the first epoch, as tests and the first server of a list make it. */
+  public static Stamped first(Change change) {
+    return new Stamped(change, 0, 0, 0);
+  }
+
+  public String list() {
+    return change.list();
+  }
+
+  public long version() {
+    return change.version();
+  }
+
+  public Position position() {
+    return new Position(epoch, change.version());
+  }
+}

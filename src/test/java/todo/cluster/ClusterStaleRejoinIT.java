@@ -1,0 +1,122 @@
+package todo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static todo.cluster.Clusters.addAcknowledged;
+import static todo.cluster.Clusters.awaitMesh;
+import static todo.cluster.Clusters.titles;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import todo.NodeProcess;
+import todo.TestNodes;
+
+/**
+ * The book's data loss, as a regression test: a node that missed writes comes back with
+ * its stale copy, the node that had served the fresh copy dies, and the stale node becomes
+ * the lists' host. Every acknowledged entry must still be there.
+ */
+class ClusterStaleRejoinIT {
+
+  private static final int LISTS = 12;
+
+  @TempDir Path dir;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    for (NodeProcess n : nodes) n.close();
+  }
+
+  @Test
+  void aStaleNodeThatHostsTheListsAfterTheFreshOneDiesServesEveryAcknowledgedEntry() throws Exception {
+    NodeProcess s1 = new NodeProcess("s1", dir, TestNodes.freePort()).start();
+    NodeProcess s2 = new NodeProcess("s2", dir, TestNodes.freePort()).launch("--connect", s1.name());
+    // s3 never catches up in the background: only the servers' repair can save its lists
+    NodeProcess s3 = new NodeProcess("s3", dir, TestNodes.freePort())
+        .env("TODO_JAVA_OPTS", "-Xmx384m -Dtodo.catch-up.enabled=off").launch("--connect", s1.name());
+    nodes.addAll(List.of(s1, s2, s3));
+    s2.awaitHealthy();
+    s3.awaitHealthy();
+    awaitMesh(s1, s2, s3);
+
+    List<String> lists = new ArrayList<>();
+    for (int i = 0; i < LISTS; i++) lists.add("list-" + i);
+    for (String list : lists) addAcknowledged(s1, list, "before");
+
+    s3.kill(); // s3 misses what follows
+    for (String list : lists) {
+      for (int i = 0; i < 3; i++) addAcknowledged(s1, list, "while-s3-was-away-" + i);
+    }
+
+    s3.launch("--connect", s1.name()).awaitHealthy(); // back, with its old copies
+    awaitMesh(s1, s2, s3);
+    for (String list : lists) assertThat(storedVersion(s3, list)).as("s3's copy of %s is stale", list).isEqualTo(1);
+
+    s1.kill(); // most lists were served by s1 or s2; s1's move to the emptiest node, s3
+    List<String> movedToS3 = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
+      movedToS3.clear();
+      for (String list : lists) {
+        assertThat(titles(s2, list)).as(list)
+            .containsExactlyInAnyOrder("before", "while-s3-was-away-0", "while-s3-was-away-1", "while-s3-was-away-2");
+        if (Clusters.describe(s2, list).get("node").asText().equals(s3.name())) movedToS3.add(list);
+      }
+    });
+    assertThat(movedToS3).as("lists now served by the stale node").isNotEmpty();
+    for (String list : movedToS3) {
+      assertThat(titles(s3, list)).as("%s served by s3", list)
+          .containsExactlyInAnyOrder("before", "while-s3-was-away-0", "while-s3-was-away-1", "while-s3-was-away-2");
+      assertThat(storedVersion(s3, list)).as("s3's own file took the fresh copy of %s", list).isEqualTo(4);
+      addAcknowledged(s3, list, "after"); // and with s2, a majority, it takes writes
+      assertThat(titles(s2, list)).contains("after").doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aNodeBackFromSigkillTakesWhatItMissedInTheBackground() throws Exception {
+    NodeProcess c1 = new NodeProcess("c1", dir, TestNodes.freePort()).start();
+    NodeProcess c2 = new NodeProcess("c2", dir, TestNodes.freePort()).launch("--connect", c1.name());
+    NodeProcess c3 = new NodeProcess("c3", dir, TestNodes.freePort()).launch("--connect", c1.name());
+    nodes.addAll(List.of(c1, c2, c3));
+    c2.awaitHealthy();
+    c3.awaitHealthy();
+    awaitMesh(c1, c2, c3);
+    List<String> lists = new ArrayList<>();
+    for (int i = 0; i < LISTS; i++) lists.add("list-" + i);
+    for (String list : lists) addAcknowledged(c1, list, "before");
+
+    c3.kill();
+    for (String list : lists) {
+      for (int i = 0; i < 3; i++) addAcknowledged(c2, list, "while-away-" + i);
+    }
+    c3.launch("--connect", c1.name()).awaitHealthy();
+
+    // no write touches these lists any more: only catch-up can bring c3's file up to date
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      for (String list : lists) assertThat(storedVersion(c3, list)).as(list).isEqualTo(4);
+    });
+    assertThat(c3.logLines("Caught up from")).isNotEmpty();
+    String metrics = c3.get("/metrics").body();
+    assertThat(metrics).contains("todo_catchup_lists_behind 0.0").containsPattern("todo_catchup_changes_total [1-9]");
+  }
+
+  private static long storedVersion(NodeProcess node, String list) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + node.dataFile());
+         PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
+      s.setString(1, list);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+}
