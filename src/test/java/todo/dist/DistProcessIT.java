@@ -51,7 +51,10 @@ class DistProcessIT {
 
   @AfterAll
   void stop() throws Exception {
-    if (testNode != null) CoordinatedShutdown.get(testNode).runAll(CoordinatedShutdown.unknownReason());
+    // Gone for good before the next test class starts: this node may run the port mapper by now.
+    if (testNode != null) {
+      CoordinatedShutdown.get(testNode).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
     if (p2 != null) p2.close();
     if (p1 != null) p1.close();
   }
@@ -118,7 +121,7 @@ class DistProcessIT {
         Global.send("boss", "I surrender")
         """);
     assertThat(other.exitCode()).as(other.output()).isZero();
-    assertThat(other.output()).contains("$3 ==> false");
+    assertThat(other.output()).containsPattern("\\$\\d+ ==> false");
     NodeProcess.Result first = boss.get();
     assertThat(first.exitCode()).as(first.output()).isZero();
     assertThat(first.output()).contains("$1 ==> true", "$2 ==> \"I surrender\"");
@@ -141,7 +144,8 @@ class DistProcessIT {
     assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
     assertThat(r.output()).contains("hi", "|  Exception todo.dist.DistException: cannot spawn on p1@127.0.0.1: class greet.Greeter is not on p1@127.0.0.1",
         "todo: cannot spawn on p1@127.0.0.1: class greet.Greeter is not on p1@127.0.0.1");
-    assertThat(p1.logLines("Exception")).isEmpty();
+    assertThat(p1.logLines("greet.Greeter")).isEmpty(); // an expected refusal: no stack trace, no log noise on p1
+    assertThat(p1.logLines("\tat ")).isEmpty();
   }
 
   @Test
