@@ -258,6 +258,7 @@ public final class ReplicaSet {
     return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
         .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
         .filter(m -> NodeRoles.node(m.getRoles()).isPresent())
+        .filter(m -> !NodeRoles.isShell(m.getRoles())) // a todo shell holds no data
         .toList();
   }
 

@@ -1,9 +1,13 @@
 package todo.node;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -38,14 +42,9 @@ public final class ClusterNode {
   public static ActorSystem<Void> start(NodeSettings s) {
     EpmdClient epmd = new EpmdClient(s.epmdPort());
     List<Address> seeds = addressesOf(s.connect(), epmd); // fail before anything starts
-    int distPort = s.distPorts().firstFree(NodeName.host(s.node()));
-    ClusterTls tls = ClusterTls.create(s.node(), s.cookie());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo",
-        ActorSystemSetup.create(BootstrapSetup.create(s.config(distPort))).and(SSLEngineProviderSetup.create(sys -> tls)));
+    ActorSystem<Void> system = startMember(s, s.config(s.distPorts().firstFree(NodeName.host(s.node()))), epmd);
     try {
       Cluster cluster = Cluster.get(system);
-      register(system, epmd, s, cluster.selfMember().address().getPort().orElseThrow());
-      ClusterLog.start(system);
       if (seeds.isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       } else {
@@ -57,13 +56,55 @@ public final class ClusterNode {
       DeadNodeDowning.start(system, epmd);
       return system;
     } catch (RuntimeException e) {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // stopping anyway: the process exits with the reason below
-      }
+      terminate(system);
       throw e;
+    }
+  }
+
+  /**
+   * Starts a node of {@code todo shell}: registered with the port mapper and able to send
+   * and receive, but a member of no cluster until {@link #join}. Its roles say it is a
+   * shell, so it never counts as a replica of the to-do data.
+   */
+  public static ActorSystem<Void> startUnjoined(NodeSettings s) {
+    int distPort = s.distPorts().firstFree(NodeName.host(s.node()));
+    Config config = ConfigFactory.parseMap(Map.of("pekko.cluster.roles",
+        ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(s.node()), NodeRoles.SHELL)))).withFallback(s.config(distPort));
+    return startMember(s, config, new EpmdClient(s.epmdPort()));
+  }
+
+  /** Joins an unjoined node ({@link #startUnjoined}) to the cluster of {@code node}; returns once it is Up. */
+  public static void join(ActorSystem<?> system, NodeSettings s, String node) {
+    EpmdClient epmd = new EpmdClient(s.epmdPort());
+    List<Address> seeds = addressesOf(List.of(node), epmd);
+    Cluster cluster = Cluster.get(system);
+    log.info("Node {} is joining the cluster of {}.", s.node(), node);
+    cluster.manager().tell(new JoinSeedNodes(seeds));
+    awaitUp(system, s.connectingTo(List.of(node)));
+    refuseTakenName(cluster, s.node());
+    DeadNodeDowning.start(system, epmd);
+  }
+
+  private static ActorSystem<Void> startMember(NodeSettings s, Config config, EpmdClient epmd) {
+    ClusterTls tls = ClusterTls.create(s.node(), s.cookie());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo",
+        ActorSystemSetup.create(BootstrapSetup.create(config)).and(SSLEngineProviderSetup.create(sys -> tls)));
+    try {
+      register(system, epmd, s, Cluster.get(system).selfMember().address().getPort().orElseThrow());
+      ClusterLog.start(system);
+      return system;
+    } catch (RuntimeException e) {
+      terminate(system);
+      throw e;
+    }
+  }
+
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(15, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // stopping anyway: the process exits with the reason the caller gives
     }
   }
 

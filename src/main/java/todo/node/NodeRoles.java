@@ -11,6 +11,14 @@ public final class NodeRoles {
 
   private static final String NODE = "node:";
   private static final String HTTP = "http:";
+  /** The role of a {@code todo shell} node: a node like any other, but never a replica of the to-do data. */
+  public static final String SHELL = "shell";
+  /**
+   * The role of a node that holds the to-do data (every {@code todo start} node). Only these
+   * count for the Split Brain Resolver (application.conf), so a shell that joined, even
+   * paused, never decides which side of the cluster keeps the data.
+   */
+  public static final String DATA = "data";
 
   private NodeRoles() {}
 
@@ -20,6 +28,10 @@ public final class NodeRoles {
 
   public static String httpRole(String url) {
     return HTTP + url;
+  }
+
+  public static boolean isShell(Set<String> roles) {
+    return roles.contains(SHELL);
   }
 
   public static Optional<String> node(Set<String> roles) {

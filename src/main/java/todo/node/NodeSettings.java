@@ -106,7 +106,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
     overrides.put("pekko.remote.artery.canonical.hostname", NodeName.host(node));
     overrides.put("pekko.remote.artery.canonical.port", distPort);
     // Every member carries its node name and HTTP address, so any node can list the cluster by name.
-    overrides.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()))));
+    overrides.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()), NodeRoles.DATA)));
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
   }
 
