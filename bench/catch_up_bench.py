@@ -32,6 +32,8 @@ import sys
 import time
 import urllib.request
 
+from cluster_bench import percentile_ms, read_histograms  # the same histograms as cluster.sh's
+
 HOST = "127.0.0.1"
 STALL_S = 60  # the writer gives up after this long under a tenth of its best rate
 
@@ -275,24 +277,10 @@ def window(args):
                 rps += float(m.group(2))
                 errors += int(m.group(3))
         per.append(rps)
-        for hist in glob.glob(os.path.join(folder, f"s{n}.*.hist")):
-            with open(hist) as f:
-                for line in f:
-                    v, c = line.split()
-                    counts[int(float(v))] = counts.get(int(float(v)), 0) + int(float(c))
+        read_histograms(glob.glob(os.path.join(folder, f"s{n}.*.hist")), counts)
     secs = sum(e - s for _, s, e in slices)
-    total = sum(counts.values())
-
-    def pct(p):
-        want, seen = total * p / 100.0, 0
-        for v in sorted(counts):
-            seen += counts[v]
-            if seen >= want:
-                return v / 1000.0
-        return float("nan")
-
     print(f"slices={len(slices)} secs={secs:.1f} requests={requests} rps={sum(per) / len(per):.0f} "
-          f"p50_ms={pct(50):.2f} p99_ms={pct(99):.2f} errors={errors}   (requests/s of each slice: {' '.join(f'{r:.0f}' for r in per)})")
+          f"p50_ms={percentile_ms(counts, 50):.2f} p99_ms={percentile_ms(counts, 99):.2f} errors={errors}   (requests/s of each slice: {' '.join(f'{r:.0f}' for r in per)})")
     return 0
 
 

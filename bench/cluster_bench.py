@@ -219,25 +219,32 @@ def alive(pid):
         return False
 
 
-def pool(args):
-    """pool FILE... : p50/p99 over the histograms several wrk processes wrote (value_us count per line)."""
-    counts = {}
-    for name in args:
+def read_histograms(names, counts=None):
+    """Adds up the histograms wrk processes wrote (value_us count per line) into counts."""
+    counts = {} if counts is None else counts
+    for name in names:
         with open(name) as f:
             for line in f:
                 v, c = line.split()
                 counts[int(float(v))] = counts.get(int(float(v)), 0) + int(float(c))
-    total = sum(counts.values())
-    def pct(p):
-        want, seen = total * p / 100.0, 0
-        for v in sorted(counts):
-            seen += counts[v]
-            if seen >= want:
-                return v / 1000.0
-        return float("nan")
-    print(f"p50_ms={pct(50):.2f} p99_ms={pct(99):.2f}")
-    return 0
+    return counts
 
+
+def percentile_ms(counts, p):
+    """The p-th percentile, in ms, of a histogram of microseconds."""
+    want, seen = sum(counts.values()) * p / 100.0, 0
+    for v in sorted(counts):
+        seen += counts[v]
+        if seen >= want:
+            return v / 1000.0
+    return float("nan")
+
+
+def pool(args):
+    """pool FILE... : p50/p99 over the histograms several wrk processes wrote (value_us count per line)."""
+    counts = read_histograms(args)
+    print(f"p50_ms={percentile_ms(counts, 50):.2f} p99_ms={percentile_ms(counts, 99):.2f}")
+    return 0
 
 if __name__ == "__main__":
     commands = {"wait": wait_cluster, "failover": failover, "leave": leave, "pool": pool, "breakdown": breakdown}

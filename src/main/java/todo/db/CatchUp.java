@@ -98,15 +98,7 @@ final class CatchUp {
    * up from at once (they joined or came back).
    */
   private Behavior<Command> idle(Map<String, Long> lastDone, Set<String> due) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Changed.class, m -> {
-          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
-          return Behaviors.same();
-        })
-        .onMessage(Reachable.class, m -> {
-          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
-          return Behaviors.same();
-        })
+    return whenPeersChange(due)
         .onMessage(Tick.class, m -> {
           ReplicaSet.Node peer = next(lastDone, due);
           if (peer == null) return Behaviors.same();
@@ -121,15 +113,7 @@ final class CatchUp {
   }
 
   private Behavior<Command> running(Map<String, Long> lastDone, Set<String> due) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Changed.class, m -> {
-          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
-          return Behaviors.same();
-        })
-        .onMessage(Reachable.class, m -> {
-          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
-          return Behaviors.same();
-        })
+    return whenPeersChange(due)
         .onMessage(Tick.class, m -> Behaviors.same())
         .onMessage(Finished.class, m -> {
           lastDone.put(m.peer(), System.nanoTime());
@@ -142,6 +126,19 @@ final class CatchUp {
           return idle(lastDone, due);
         })
         .build();
+  }
+
+  /** In any state: a peer that joins or comes back is due at once. */
+  private static org.apache.pekko.actor.typed.javadsl.BehaviorBuilder<Command> whenPeersChange(Set<String> due) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Changed.class, m -> {
+          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        })
+        .onMessage(Reachable.class, m -> {
+          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
+          return Behaviors.same();
+        });
   }
 
   /** The peer to catch up from now: one that is due, else one not caught up from for an interval. */

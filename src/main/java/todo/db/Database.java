@@ -207,7 +207,7 @@ public final class Database {
   }
 
   /** A page of this node's lists by name, after {@code after}, with their positions. */
-  CompletionStage<java.util.SortedMap<String, Position>> positions(String after, int limit) {
+  CompletionStage<java.util.SortedMap<String, Position>> positionsAfter(String after, int limit) {
     return read("the lists", () -> store.positions(after, limit));
   }
 

@@ -79,7 +79,7 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(GetPositions.class, m -> {
-          database.positions(m.after(), m.limit()).thenAccept(page -> m.replyTo().tell(new Positions(node, page)));
+          database.positionsAfter(m.after(), m.limit()).thenAccept(page -> m.replyTo().tell(new Positions(node, page)));
           return Behaviors.same();
         })
         .build();

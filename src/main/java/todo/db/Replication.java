@@ -223,11 +223,9 @@ final class Replication {
           + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).";
     }
     String reason = staleBecause;
-    return pullNewest(list, mine.reply().position(), newest)
-        .thenCompose(position -> reason != null ? CompletableFuture.completedFuture(reason)
-            : repairOthers(list, epoch, position, promised, needed))
-        .thenCompose(notOnAMajority -> local.position(list).thenCompose(position ->
-            local.get(list).thenCombine(local.recentRequests(list),
+    return pullNewest(list, mine.reply().position(), newest).thenCompose(position ->
+        (reason != null ? CompletableFuture.completedFuture(reason) : repairOthers(list, epoch, position, promised, needed))
+            .thenCompose(notOnAMajority -> local.get(list).thenCombine(local.recentRequests(list),
                 (copy, requests) -> new Database.Newest(copy, epoch, position.epoch(), notOnAMajority, requests))));
   }
 
