@@ -88,6 +88,24 @@ public final class TodoSystem {
         }
         return CompletableFuture.completedFuture(Done.getInstance());
       });
+      // A graceful leave is a change of the replica set that a majority must accept; a node
+      // that cannot get one (the others are stopping too) stays in the set, counted as down.
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "leave-replica-set", () -> {
+        if (downed(system) || restarting || !database.replicaSet().config().contains(s.node())) {
+          return CompletableFuture.completedFuture(Done.getInstance());
+        }
+        return database.replicaSet().leave().toCompletableFuture()
+            .completeOnTimeout("no majority answered in time", 4, TimeUnit.SECONDS)
+            .thenApply(outcome -> {
+              if (outcome.equals("done")) {
+                log.info("Node {} left the replica set, now {}.", s.node(), database.replicaSet().config());
+              } else {
+                log.info("Node {} stays in the replica set {}: {}. The others count it as down until it returns "
+                    + "(or is forgotten).", s.node(), database.replicaSet().config(), outcome);
+              }
+              return Done.getInstance();
+            });
+      });
       log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
           database.file(), Cluster.get(system).state().members().size());
       return new Incarnation(system, database, cache, http);
@@ -197,8 +215,13 @@ public final class TodoSystem {
       }
 
       @Override
-      public CompletionStage<String> forget(String node) {
-        return now.database().replicaSet().forget(node);
+      public CompletionStage<String> forget(List<String> nodes) {
+        return now.database().replicaSet().forget(nodes);
+      }
+
+      @Override
+      public todo.db.Configuration replicaSet() {
+        return now.database().replicaSet().config();
       }
     };
   }

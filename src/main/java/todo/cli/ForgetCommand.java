@@ -16,16 +16,17 @@ import todo.node.EpmdClient;
 import todo.node.NodeName;
 
 /**
- * {@code todo forget DEAD@HOST --node LIVE@HOST}: drops a node that is gone for good from
- * the replica set, so the survivors can make a majority without it. LIVE's HTTP address
+ * {@code todo forget DEAD@HOST... --node LIVE@HOST}: drops nodes that are gone for good from
+ * the replica set, so the survivors can make a majority without them (a change that a
+ * majority of the remaining nodes accepts). LIVE's HTTP address
  * is found through its host's port mapper, where every node registers it.
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
     description = "Drop a dead node from the replica set, through a live node.")
 final class ForgetCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "DEAD@HOST", description = "The node that is gone for good.")
-  String dead;
+  @Parameters(arity = "1..*", paramLabel = "DEAD@HOST", description = "The nodes that are gone for good.")
+  java.util.List<String> dead;
 
   @Option(names = "--node", required = true, paramLabel = "LIVE@HOST", description = "A running node of the cluster.")
   String live;
@@ -34,7 +35,7 @@ final class ForgetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String url;
     try {
-      NodeName.fromFullName(dead, "DEAD@HOST");
+      for (String node : dead) NodeName.fromFullName(node, "DEAD@HOST");
       NodeName.fromFullName(live, "--node");
       EpmdClient epmd = new EpmdClient(EpmdClient.portFromEnv(System.getenv()));
       var found = epmd.registrationOf(NodeName.host(live), NodeName.shortName(live));
@@ -56,7 +57,7 @@ final class ForgetCommand implements Callable<Integer> {
       return 1;
     }
     HttpResponse<String> answer = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(url + "/api/cluster/forget?node=" + dead))
+        HttpRequest.newBuilder(URI.create(url + "/api/cluster/forget?node=" + String.join(",", dead)))
             .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     (answer.statusCode() == 200 ? System.out : System.err).println(

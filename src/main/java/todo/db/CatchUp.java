@@ -49,7 +49,8 @@ final class CatchUp {
 
   private record Reachable(ClusterEvent.ReachableMember event) implements Command {}
 
-  private record Finished(String peer, Stats stats, Throwable failure) implements Command {}
+  /** {@code replicaSet}: the version of the replica set when the pass began. */
+  private record Finished(String peer, long replicaSet, Stats stats, Throwable failure) implements Command {}
 
   /** What one catch-up from one peer did. */
   record Stats(int compared, int behind, int taken, long changes, int failed, long nanos) {}
@@ -62,6 +63,7 @@ final class CatchUp {
   private final int parallelism;
   private final int page;
   private final AtomicLong behind = new AtomicLong();
+  private long seenReplicaSet; // only the actor's thread reads and writes it
   private final io.micrometer.core.instrument.Counter listsTaken;
   private final io.micrometer.core.instrument.Counter changesTaken;
 
@@ -103,8 +105,9 @@ final class CatchUp {
           ReplicaSet.Node peer = next(lastDone, due);
           if (peer == null) return Behaviors.same();
           due.remove(peer.name());
+          long replicaSet = replicas.config().version();
           return Behaviors.setup(ctx -> {
-            ctx.pipeToSelf(from(peer), (stats, failure) -> new Finished(peer.name(), stats, failure));
+            ctx.pipeToSelf(from(peer), (stats, failure) -> new Finished(peer.name(), replicaSet, stats, failure));
             return running(lastDone, due);
           });
         })
@@ -122,6 +125,7 @@ final class CatchUp {
             due.add(m.peer());
           } else {
             report(m.peer(), m.stats());
+            replicas.pulledFrom(m.peer(), m.replicaSet()); // what a change of the replica set waits for
           }
           return idle(lastDone, due);
         })
@@ -144,6 +148,10 @@ final class CatchUp {
   /** The peer to catch up from now: one that is due, else one not caught up from for an interval. */
   private ReplicaSet.Node next(Map<String, Long> lastDone, Set<String> due) {
     long now = System.nanoTime();
+    if (replicas.config().version() != seenReplicaSet) { // a new set: take everything from each node of it again
+      seenReplicaSet = replicas.config().version();
+      due.addAll(replicas.nodes().keySet());
+    }
     Set<String> up = new HashSet<>(); // not a node on its way out: asking one can hold up this node's own shutdown
     for (org.apache.pekko.cluster.Member m : Cluster.get(system).state().getMembers()) {
       if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) NodeRoles.node(m.getRoles()).ifPresent(up::add);

@@ -160,8 +160,8 @@ public final class Database {
   }
 
   /** Promises the server of {@code list} in {@code epoch} on {@code server} to take no older epoch's change. */
-  CompletionStage<SqliteStore.Result> promise(String list, long epoch, String server) {
-    return apply(new SqliteStore.Promise(list, epoch, server));
+  CompletionStage<SqliteStore.Result> promise(String list, long epoch, String server, long replicaSet) {
+    return apply(new SqliteStore.Promise(list, epoch, server, replicaSet));
   }
 
   private CompletionStage<SqliteStore.Result> apply(Object update) {

@@ -16,5 +16,10 @@ public enum Outcome {
   /** Not applied: this store promised a newer server of the list ({@code promised}). */
   STALE,
   /** Not applied: a snapshot older than this copy, which stays. */
-  NEWER_HERE
+  NEWER_HERE,
+  /**
+   * Not applied: made under another version of the replica set than this store's (or the
+   * next version is being chosen). The sender's server starts again under the new one.
+   */
+  OTHER_REPLICA_SET
 }

@@ -24,7 +24,7 @@ public final class Replica {
   public record StoreDelta(Delta delta, long authority, ActorRef<Reply> replyTo) implements Command {}
 
   /** A server of {@code list} starting in {@code epoch} on node {@code server}: promise, and say where your copy is. */
-  public record Prepare(String list, long epoch, String server, ActorRef<Reply> replyTo) implements Command {}
+  public record Prepare(String list, long epoch, String server, long replicaSet, ActorRef<Reply> replyTo) implements Command {}
 
   public record GetPosition(String list, ActorRef<Reply> replyTo) implements Command {}
 
@@ -39,10 +39,15 @@ public final class Replica {
    * What the request did ({@code outcome}; null for a question, or when the store failed:
    * see {@code problem})
    * and where this node's copy stands after it; {@code promised}: the newest epoch it
-   * promised for the list.
+   * promised for the list; {@code replicaSet}: the version of this node's replica set, when
+   * it refused a change or a promise made under another ({@link Outcome#OTHER_REPLICA_SET}).
    */
-  public record Reply(String node, Outcome outcome, Position position, long promised, String problem)
+  public record Reply(String node, Outcome outcome, Position position, long promised, String problem, long replicaSet)
       implements CborSerializable {
+    public Reply(String node, Outcome outcome, Position position, long promised, String problem) {
+      this(node, outcome, position, promised, problem, 0);
+    }
+
     public boolean stored() {
       return outcome == Outcome.APPLIED || outcome == Outcome.ALREADY_APPLIED;
     }
@@ -65,7 +70,7 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(Prepare.class, m -> {
-          answer(database.promise(m.list(), m.epoch(), m.server()), node, m.replyTo());
+          answer(database.promise(m.list(), m.epoch(), m.server(), m.replicaSet()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(GetPosition.class, m -> {
@@ -88,7 +93,7 @@ public final class Replica {
   private static void answer(java.util.concurrent.CompletionStage<SqliteStore.Result> result, String node,
                              ActorRef<Reply> replyTo) {
     result.whenComplete((r, failure) -> replyTo.tell(failure == null
-        ? new Reply(node, r.outcome(), r.position(), r.promised(), null)
+        ? new Reply(node, r.outcome(), r.position(), r.promised(), null, r.replicaSet())
         : new Reply(node, null, null, 0, Replication.reason(failure))));
   }
 }

@@ -68,6 +68,8 @@ final class Replication {
   private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
+  /** For each list served here, the version of the replica set its server's epoch was promised under. */
+  private final Map<String, Long> startedUnder = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   Replication(ActorSystem<?> system, Database local, ReplicaSet replicas, io.micrometer.core.instrument.MeterRegistry metrics) {
@@ -92,23 +94,36 @@ final class Replication {
   // ---- storing a change
 
   CompletionStage<Done> store(Stamped made) {
+    ReplicaSet.View view = replicas.view();
+    Configuration config = view.config();
+    if (!config.known()) {
+      return CompletableFuture.failedFuture(new StoreException("not stored: " + replicas.self()
+          + " knows no replica set yet; it learns one from the cluster it joins"));
+    }
+    long under = startedUnder.getOrDefault(made.list(), config.version());
+    if (under != config.version()) { // its epoch was promised by a majority of another set
+      return CompletableFuture.failedFuture(new ReplicaSetChanged("the replica set is " + config + " since the server of list "
+          + made.list() + " started (under version " + under + "): it starts again under the new one", true));
+    }
     Stamped change = new Stamped(made.change(), made.epoch(), made.previousEpoch(),
-        storedEverywhere.getOrDefault(made.list(), 0L));
-    Map<String, ReplicaSet.Node> nodes = replicas.nodes();
+        storedEverywhere.getOrDefault(made.list(), 0L), config.version());
+    Map<String, ReplicaSet.Node> nodes = view.nodes();
+    boolean member = nodes.containsKey(replicas.self());
     int needed = consistency.needed(nodes.size());
     List<String> away = nodes.values().stream()
         .filter(n -> !n.name().equals(replicas.self()) && (n.ref() == null || !n.reachable())).map(ReplicaSet.Node::name).toList();
     if (nodes.size() - away.size() < needed) { // cannot succeed: store nothing, anywhere
       return CompletableFuture.failedFuture(new StoreException("not stored: " + (nodes.size() - away.size()) + " of "
           + nodes.size() + " replicas are up and a majority is " + needed + " (away: " + String.join(", ", away)
-          + "). Bring them back, or forget dead ones (todo forget DEAD --node LIVE)."));
+          + "). Start them again, or forget the ones that are gone for good (todo forget DEAD --node LIVE)."));
     }
     Tally tally = new Tally(change, needed, nodes.size());
     CompletionStage<Done> committedHere = local.storeLocal(change).thenApply(r -> {
-      if (!r.stored()) throw new StoreException(refusal(replicas.self(), change.list(), r.outcome(), r.promised()));
+      if (!r.stored()) throw refusal(replicas.self(), change.list(), r.outcome(), r.promised());
       return Done.getInstance();
     });
-    committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
+    // a node outside the set keeps its copy (repairs are sent from it) but does not count
+    if (member) committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
     long giveUpAt = System.nanoTime() + deadline.toNanos();
     for (ReplicaSet.Node node : nodes.values()) {
       if (node.name().equals(replicas.self())) continue;
@@ -134,8 +149,14 @@ final class Replication {
       if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
       Outcome outcome = reply == null ? null : reply.outcome();
       if (outcome == Outcome.STALE || outcome == Outcome.NEWER_HERE) { // a newer server of the list exists
-        return CompletableFuture.<Done>failedFuture(new StoreException(
-            refusal(node.name(), change.list(), outcome, reply.promised())));
+        return CompletableFuture.<Done>failedFuture(refusal(node.name(), change.list(), outcome, reply.promised()));
+      }
+      if (outcome == Outcome.OTHER_REPLICA_SET) {
+        if (reply.replicaSet() >= change.replicaSet()) { // the set moved on: the server starts again under it
+          return CompletableFuture.<Done>failedFuture(new ReplicaSetChanged(node.name() + " holds version "
+              + reply.replicaSet() + " of the replica set (or is choosing the next), not " + change.replicaSet()));
+        }
+        replicas.tellBehind(node.name()); // it lags this node's set: tell it, then send again
       }
       if (System.nanoTime() > giveUpAt) {
         return CompletableFuture.<Done>failedFuture(new StoreException(node.name() + " did not store "
@@ -152,11 +173,13 @@ final class Replication {
     }).thenCompose(Function.identity());
   }
 
-  private static String refusal(String node, String list, Outcome outcome, long promised) {
+  private static StoreException refusal(String node, String list, Outcome outcome, long promised) {
     return switch (outcome) {
-      case STALE -> node + " promised a newer server of list " + list + " (epoch " + promised + "): this one steps down";
-      case NEWER_HERE -> node + " holds a newer copy of list " + list + ": this server steps down";
-      default -> node + " did not store the change of list " + list + ": " + outcome;
+      case STALE -> new StoreException(node + " promised a newer server of list " + list + " (epoch " + promised
+          + "): this one steps down");
+      case NEWER_HERE -> new StoreException(node + " holds a newer copy of list " + list + ": this server steps down");
+      case OTHER_REPLICA_SET -> new ReplicaSetChanged(node + " holds another version of the replica set");
+      default -> new StoreException(node + " did not store the change of list " + list + ": " + outcome);
     };
   }
 
@@ -187,32 +210,51 @@ final class Replication {
   }
 
   private CompletionStage<Database.Newest> prepare(String list, long epoch, int round) {
+    ReplicaSet.View view = replicas.view();
+    Configuration config = view.config();
+    startedUnder.put(list, config.version()); // its changes are stamped with it
     Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
-    asked.put(replicas.self(), local.promise(list, epoch, replicas.self()).toCompletableFuture()
-        .thenApply(r -> new Answer(replicas.self(), new Replica.Reply(replicas.self(), r.outcome(), r.position(), r.promised(), null))));
-    for (ReplicaSet.Node node : replicas.nodes().values()) {
+    asked.put(replicas.self(), local.promise(list, epoch, replicas.self(), config.version()).toCompletableFuture()
+        .thenApply(r -> new Answer(replicas.self(), new Replica.Reply(replicas.self(), r.outcome(), r.position(), r.promised(), null,
+            r.replicaSet()))));
+    for (ReplicaSet.Node node : view.nodes().values()) {
       if (node.name().equals(replicas.self())) continue;
       if (node.ref() == null || !node.reachable()) {
         asked.put(node.name(), CompletableFuture.completedFuture(new Answer(node.name(), null)));
       } else {
-        asked.put(node.name(), ask(node, r -> new Replica.Prepare(list, epoch, replicas.self(), r)).toCompletableFuture()
-            .thenApply(r -> new Answer(node.name(), r)).exceptionally(noAnswer -> new Answer(node.name(), null)));
+        asked.put(node.name(), ask(node, r -> new Replica.Prepare(list, epoch, replicas.self(), config.version(), r))
+            .toCompletableFuture().thenApply(r -> new Answer(node.name(), r)).exceptionally(noAnswer -> new Answer(node.name(), null)));
       }
     }
     return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenCompose(all -> {
       List<Answer> answers = asked.values().stream().map(CompletableFuture::join).toList();
       long newerEpoch = answers.stream().filter(Answer::refused).mapToLong(a -> a.reply().promised()).max().orElse(-1);
       if (newerEpoch >= epoch && round < PREPARE_ROUNDS) return prepare(list, newerEpoch + 1, round + 1);
-      return adopt(list, epoch, answers);
+      boolean setMoved = false;
+      for (Answer a : answers) {
+        if (a.reply() == null || a.reply().outcome() != Outcome.OTHER_REPLICA_SET) continue;
+        if (a.reply().replicaSet() < config.version()) replicas.tellBehind(a.node());
+        setMoved = true;
+      }
+      if (setMoved && round < PREPARE_ROUNDS) { // a node lags the set, or this one does: ask again once it is told
+        return CompletableFuture.supplyAsync(() -> epoch, CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .thenCompose(e -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
+      }
+      return adopt(list, epoch, view, answers);
     });
   }
 
-  private CompletionStage<Database.Newest> adopt(String list, long epoch, List<Answer> answers) {
-    int needed = consistency.needed(replicas.nodes().size());
-    List<Answer> promised = answers.stream().filter(Answer::promised).toList();
+  private CompletionStage<Database.Newest> adopt(String list, long epoch, ReplicaSet.View view, List<Answer> answers) {
+    int needed = consistency.needed(view.nodes().size());
+    // only the set's nodes count; this node's copy is the starting point even when it is not one
+    List<Answer> promised = answers.stream().filter(a -> a.promised() && view.nodes().containsKey(a.node())).toList();
     Answer mine = answers.get(0);
     Answer newest = mine;
     for (Answer a : promised) if (a.reply().position().isAfter(newest.reply().position())) newest = a;
+    if (mine.reply() == null || mine.reply().position() == null) {
+      return CompletableFuture.failedFuture(new StoreException("cannot start list " + list + " here: "
+          + (mine.reply() == null ? "no answer from this node's store" : mine.reply().problem())));
+    }
     String staleBecause = null;
     if (promised.size() < needed) {
       List<String> silent = answers.stream().filter(a -> a.reply() == null).map(Answer::node).toList();
@@ -220,7 +262,8 @@ final class Replication {
       staleBecause = "only " + promised.size() + " of " + answers.size() + " replicas answered (a majority is " + needed
           + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent))
           + (refused.isEmpty() ? "" : "; " + String.join(", ", refused) + " promised a newer server")
-          + "), so this copy may miss changes. Bring those nodes back, or forget dead ones (todo forget DEAD --node LIVE).";
+          + "), so this copy may miss changes. Start those nodes again, or forget the ones that are gone for good "
+          + "(todo forget DEAD --node LIVE).";
     }
     String reason = staleBecause;
     return pullNewest(list, mine.reply().position(), newest).thenCompose(position ->
@@ -323,6 +366,7 @@ final class Replication {
     final int total;
     final List<String> stored = new ArrayList<>();
     final List<String> problems = new ArrayList<>();
+    boolean setChanged;
 
     Tally(Stamped change, int needed, int total) {
       this.change = change;
@@ -341,9 +385,15 @@ final class Replication {
         metrics.counter("todo.store.failures", "node", node).increment();
         if (failing.put(node, true) == null) log.warn("Replica {} is not storing changes: {}", node, reason);
       }
+      if (failure != null && ReplicaSetChanged.is(failure)) setChanged = true;
       if (stored.size() >= needed) {
         if (result.complete(Done.getInstance())) metrics.counter("todo.changes.acknowledged").increment();
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
+        if (setChanged) {
+          result.completeExceptionally(new ReplicaSetChanged("not acknowledged: the replica set changed while storing "
+              + change.list() + "@" + change.version() + ": " + String.join("; ", problems)));
+          return;
+        }
         result.completeExceptionally(new StoreException("not acknowledged: stored " + change.list() + "@" + change.version()
             + " on " + stored.size() + " of " + total + " replicas " + stored + ", needs " + needed + ": "
             + String.join("; ", problems)

@@ -28,7 +28,11 @@ import todo.list.TodoList;
 final class SqliteStore implements AutoCloseable {
 
   /** An outcome, with where the copy stands after it. */
-  record Result(Outcome outcome, Position position, long promised) {
+  record Result(Outcome outcome, Position position, long promised, long replicaSet) {
+    Result(Outcome outcome, Position position, long promised) {
+      this(outcome, position, promised, 0);
+    }
+
     boolean stored() {
       return outcome == Outcome.APPLIED || outcome == Outcome.ALREADY_APPLIED;
     }
@@ -39,7 +43,12 @@ final class SqliteStore implements AutoCloseable {
    * no change of an older epoch from now on. Granted when the epoch is higher than any
    * promised before (or is the same server asking again).
    */
-  record Promise(String list, long epoch, String node) {}
+  record Promise(String list, long epoch, String node, long replicaSet) {
+    /** Unchecked against the replica set (tests). */
+    Promise(String list, long epoch, String node) {
+      this(list, epoch, node, 0);
+    }
+  }
 
   /**
    * A delta to apply. {@code authority}: the epoch of the server that sends it (a stale
@@ -83,12 +92,7 @@ final class SqliteStore implements AutoCloseable {
         PRIMARY KEY (list, id)
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS requests_by_version ON requests (list, version);
-      CREATE TABLE IF NOT EXISTS replicas (
-        node    TEXT PRIMARY KEY,
-        added   INTEGER NOT NULL,
-        removed INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      """;
+      """ + ReplicaSetTable.SCHEMA;
 
   /** Columns added since the first release, for files made before them. */
   private static final String[][] ADDED_COLUMNS = {
@@ -104,6 +108,8 @@ final class SqliteStore implements AutoCloseable {
   private final Path file;
   private final Connection writer;
   private final BlockingQueue<Connection> readers;
+  /** The replica set, as stored: read once at open, changed only under this object's lock. */
+  private ReplicaSetTable.Acceptor replicaSet;
 
   /**
    * Opens (creating when needed) {@code file}. {@code synchronous} is SQLite's
@@ -129,6 +135,7 @@ final class SqliteStore implements AutoCloseable {
         if (!present) s.execute("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " " + column[2]);
       }
     }
+    replicaSet = ReplicaSetTable.read(writer);
     writer.commit();
     readers = new ArrayBlockingQueue<>(readConnections);
     for (int i = 0; i < readConnections; i++) readers.add(open(synchronous));
@@ -172,6 +179,7 @@ final class SqliteStore implements AutoCloseable {
 
   private Result promise(Promise p) throws SQLException {
     ListTables.Head h = ListTables.head(writer, p.list());
+    if (p.replicaSet() != 0 && !replicaSet.admits(p.replicaSet())) return otherReplicaSet(h);
     boolean granted = p.epoch() > h.promised() || (p.epoch() == h.promised() && p.node().equals(h.promisedBy()));
     if (!granted) return new Result(Outcome.STALE, h.position(), h.promised());
     if (p.epoch() != h.promised()) ListTables.saveHead(writer, p.list(), new ListTables.Head(h.position(), h.nextId(), p.epoch(), p.node(), h.compacted()));
@@ -183,6 +191,7 @@ final class SqliteStore implements AutoCloseable {
     String list = change.list();
     ListTables.Head h = ListTables.head(writer, list);
     Position at = h.position();
+    if (stamped.replicaSet() != 0 && !replicaSet.admits(stamped.replicaSet())) return otherReplicaSet(h);
     if (stamped.epoch() < h.promised()) return new Result(Outcome.STALE, at, h.promised());
     if (change.version() <= at.version()) {
       boolean same = ListTables.epochAt(writer, list, change.version()) == stamped.epoch();
@@ -330,31 +339,57 @@ final class SqliteStore implements AutoCloseable {
     }
   }
 
-  /** The replica set as this node last saved it: each node's last join and removal (see {@code ReplicaSet}). */
-  synchronized java.util.Map<String, ReplicaSet.Stamp> replicas() throws SQLException {
-    java.util.Map<String, ReplicaSet.Stamp> stamps = new java.util.TreeMap<>();
-    try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node, added, removed FROM replicas")) {
-      while (r.next()) stamps.put(r.getString(1), new ReplicaSet.Stamp(r.getLong(2), r.getLong(3)));
-    }
-    writer.commit();
-    return stamps;
+  /**
+   * A change or a promise made under another replica set than this store's: refused, with
+   * this store's version, so that no change counted against an old set's majority is
+   * stored once the next set may have been chosen (see {@code ReplicaSet}).
+   */
+  private Result otherReplicaSet(ListTables.Head h) {
+    return new Result(Outcome.OTHER_REPLICA_SET, h.position(), h.promised(), replicaSet.chosen().version());
   }
 
-  /** Replaces the stored replica set. Runs beside the batch writer, so it shares its lock. */
-  synchronized void saveReplicas(java.util.Map<String, ReplicaSet.Stamp> stamps) throws SQLException {
-    try (Statement s = writer.createStatement()) {
-      s.executeUpdate("DELETE FROM replicas");
+  // ---- the replica set, as an acceptor (ReplicaSet runs the protocol). Each call commits
+  // before it returns, under the same lock as the batches of changes, so a change is
+  // checked against the replica set either before a step or after it, never during.
+
+  synchronized ReplicaSetTable.Acceptor replicaSet() {
+    return replicaSet;
+  }
+
+  /** Promises {@code ballot} for the version after the chosen one, unless a higher ballot was promised. */
+  synchronized ReplicaSetTable.Acceptor promiseReplicaSet(long version, Ballot ballot) throws SQLException {
+    ReplicaSetTable.Acceptor a = replicaSet;
+    if (version == a.chosen().version() + 1 && ballot.isAfter(a.promised())) {
+      saveReplicaSet(new ReplicaSetTable.Acceptor(a.chosen(), ballot, a.accepted(), a.acceptedBallot()));
     }
-    try (PreparedStatement s = writer.prepareStatement("INSERT INTO replicas (node, added, removed) VALUES (?, ?, ?)")) {
-      for (var e : stamps.entrySet()) {
-        s.setString(1, e.getKey());
-        s.setLong(2, e.getValue().added());
-        s.setLong(3, e.getValue().removed());
-        s.addBatch();
-      }
-      s.executeBatch();
+    return replicaSet;
+  }
+
+  /** Accepts {@code proposal} unless a higher ballot was promised: true when accepted. */
+  synchronized boolean acceptReplicaSet(Configuration proposal, Ballot ballot) throws SQLException {
+    ReplicaSetTable.Acceptor a = replicaSet;
+    if (proposal.version() != a.chosen().version() + 1 || a.promised().isAfter(ballot)) return false;
+    saveReplicaSet(new ReplicaSetTable.Acceptor(a.chosen(), ballot, proposal, ballot));
+    return true;
+  }
+
+  /** Takes {@code chosen} as the replica set when it is newer than this store's: true when it was. */
+  synchronized boolean learnReplicaSet(Configuration chosen) throws SQLException {
+    ReplicaSetTable.Acceptor a = replicaSet;
+    if (chosen.version() <= a.chosen().version() && a.chosen().cluster().equals(chosen.cluster())) return false;
+    saveReplicaSet(new ReplicaSetTable.Acceptor(chosen, Ballot.NONE, null, Ballot.NONE));
+    return true;
+  }
+
+  private void saveReplicaSet(ReplicaSetTable.Acceptor next) throws SQLException {
+    try {
+      ReplicaSetTable.save(writer, next);
+      writer.commit();
+    } catch (SQLException e) {
+      writer.rollback();
+      throw e;
     }
-    writer.commit();
+    replicaSet = next;
   }
 
   long listCount() throws SQLException {

@@ -1,7 +1,7 @@
 package todo.db;
 
 /** A change that could not be stored, with a reason fit for a log line or a 503. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   public StoreException(String message) {
     super(message, null, false, false);
   }

@@ -89,7 +89,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private record Stored(TodoList list, Entry entry, Write write) implements Command {}
 
-  private record StoreFailed(String reason, ActorRef<WriteResult> replyTo) implements Command {}
+  /** {@code again}: the replica set changed, so the server starts again under it and makes the change there. */
+  private record StoreFailed(String reason, Write write, boolean again) implements Command {}
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
@@ -129,6 +130,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private String staleBecause; // not null: the copy may miss changes, so no writes
   private boolean rechecking; // a write came while stale: looking for a majority again
   private boolean writing;
+  private Write retried; // the write made again under a new replica set, once: a second change refuses it
   private final Map<String, WriteResult> answered = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, WriteResult> eldest) {
@@ -232,7 +234,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     writing = true;
     var change = new todo.db.Stamped(made.get().change().forRequest(m.request()), epoch, listEpoch, 0);
     getContext().pipeToSelf(database.store(change), (done, failure) ->
-        failure == null ? new Stored(next, entry, m) : new StoreFailed(failure.getMessage(), replyTo));
+        failure == null ? new Stored(next, entry, m)
+            : new StoreFailed(failure.getMessage(), m, canMakeAgain(m, failure)));
     return this;
   }
 
@@ -246,9 +249,27 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     return stash.isEmpty() ? this : stash.unstash(this, 1, c -> c);
   }
 
+  /**
+   * A write refused because the replica set changed is made again under the new set, once:
+   * when no node stored it, or when its request id lets the new start recognise it as made.
+   */
+  private boolean canMakeAgain(Write m, Throwable failure) {
+    return !m.equals(retried) && todo.db.ReplicaSetChanged.is(failure)
+        && (m.request() != null || todo.db.ReplicaSetChanged.storedNowhere(failure));
+  }
+
   private Behavior<Command> onStoreFailed(StoreFailed m) {
+    if (m.again()) { // nothing acknowledged: start under the new replica set, then make the change again
+      getContext().getLog().info("List {}: {}", name, m.reason());
+      writing = false;
+      rechecking = true;
+      retried = m.write();
+      stash.stash(m.write());
+      load();
+      return this;
+    }
     getContext().getLog().warn("Store of list {} failed: {}", name, m.reason());
-    m.replyTo().tell(new Refused(m.reason()));
+    m.write().replyTo().tell(new Refused(m.reason()));
     refuseStashedWrites(m.reason());
     return Behaviors.stopped();
   }

@@ -8,6 +8,9 @@ public interface ClusterControl {
   /** Connects to another node's cluster: true when already connected, false when joining now. */
   boolean connect(String node);
 
-  /** Drops a dead node from the replica set: "forgotten", or the reason not. */
-  CompletionStage<String> forget(String node);
+  /** Drops dead nodes from the replica set: "forgotten", or the reason not. */
+  CompletionStage<String> forget(java.util.List<String> nodes);
+
+  /** The agreed replica set this node knows: its version and nodes. */
+  todo.db.Configuration replicaSet();
 }

@@ -38,7 +38,7 @@ final class ClusterRoutes extends AllDirectives {
         // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
         path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> post(() -> extractRequest(req ->
             complete(connect(Input.query(req.getUri().rawQueryString().orElse(null))))))),
-        // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'
+        // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
         path(PathMatchers.segment("api").slash("cluster").slash("forget"), () -> post(() -> extractRequest(req ->
             completeWithFuture(forget(Input.query(req.getUri().rawQueryString().orElse(null))))))),
         // curl http://localhost:5454/health
@@ -55,9 +55,18 @@ final class ClusterRoutes extends AllDirectives {
   }
 
   private java.util.concurrent.CompletionStage<HttpResponse> forget(Map<String, String> params) {
-    String node = nodeParameter(params);
-    return control.forget(node).thenApply(answer -> answer.equals("forgotten")
-        ? Responses.text(StatusCodes.OK, node + " is forgotten: it is no longer a replica of any list")
+    List<String> nodes = new ArrayList<>();
+    for (String node : Input.required(params, "node").split(",", -1)) {
+      try {
+        nodes.add(NodeName.fromFullName(node, "node"));
+      } catch (BadSettings e) {
+        throw new BadRequest(e.getMessage());
+      }
+    }
+    String named = String.join(", ", nodes);
+    return control.forget(nodes).thenApply(answer -> answer.equals("forgotten")
+        ? Responses.text(StatusCodes.OK, named + (nodes.size() == 1 ? " is" : " are")
+            + " forgotten: no longer a replica of any list. Replica set: " + control.replicaSet())
         : Responses.text(StatusCodes.CONFLICT, answer));
   }
 
@@ -93,6 +102,8 @@ final class ClusterRoutes extends AllDirectives {
     body.put("self", self);
     body.put("nodes", others);
     body.put("http", http);
+    todo.db.Configuration replicaSet = control.replicaSet();
+    body.put("replicaSet", Map.of("version", replicaSet.version(), "nodes", replicaSet.nodes()));
     return body;
   }
 }

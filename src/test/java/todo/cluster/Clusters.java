@@ -39,6 +39,12 @@ final class Clusters {
 
   /** Waits until every node lists exactly the others (gossip has spread). */
   static void awaitMesh(NodeProcess... nodes) {
+    awaitMembers(nodes);
+    awaitReplicaSet(nodes);
+  }
+
+  /** Every node lists every other as a member. */
+  static void awaitMembers(NodeProcess... nodes) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       for (NodeProcess n : nodes) {
         List<String> others = new ArrayList<>();
@@ -46,6 +52,22 @@ final class Clusters {
         assertThat(othersSeenBy(n)).as("the nodes %s lists", n.name()).containsExactlyInAnyOrderElementsOf(others);
       }
     });
+  }
+
+  /** Every node's agreed replica set holds every one of them (a joiner is added after it is a member). */
+  static void awaitReplicaSet(NodeProcess... nodes) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      for (NodeProcess n : nodes) {
+        List<String> set = replicaSetSeenBy(n);
+        for (NodeProcess o : nodes) assertThat(set).as("the replica set %s knows", n.name()).contains(o.name());
+      }
+    });
+  }
+
+  static List<String> replicaSetSeenBy(NodeProcess node) throws IOException, InterruptedException {
+    List<String> names = new ArrayList<>();
+    node.getJson("/api/cluster").get("replicaSet").get("nodes").forEach(n -> names.add(n.asText()));
+    return names;
   }
 
   /** The node that hosts {@code list}'s server now, asked through {@code via} (it starts the server if none runs). */

@@ -1,0 +1,92 @@
+package todo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static todo.cluster.Clusters.add;
+import static todo.cluster.Clusters.addAcknowledged;
+import static todo.cluster.Clusters.awaitMesh;
+import static todo.cluster.Clusters.titles;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import todo.NodeProcess;
+import todo.TestNodes;
+
+/**
+ * A maintenance stop of a whole cluster, then starts in an awkward order: each node alone
+ * first, then together. The replica set is agreed, so a node alone from a folder of a larger
+ * cluster takes a write only if the set it last agreed on is itself alone; and whatever any
+ * of them acknowledged is there once they meet again.
+ */
+class ClusterRestartIT {
+
+  @TempDir Path dir;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() throws Exception {
+    for (NodeProcess n : nodes) n.close();
+  }
+
+  @Test
+  void stoppingEveryNodeAndStartingThemAloneInTurnLosesNoAcknowledgedWrite() throws Exception {
+    NodeProcess r1 = new NodeProcess("r1", dir, TestNodes.freePort()).start();
+    NodeProcess r2 = new NodeProcess("r2", dir, TestNodes.freePort()).launch("--connect", r1.name());
+    NodeProcess r3 = new NodeProcess("r3", dir, TestNodes.freePort()).launch("--connect", r1.name());
+    nodes.addAll(List.of(r1, r2, r3));
+    r2.awaitHealthy();
+    r3.awaitHealthy();
+    awaitMesh(r1, r2, r3);
+    List<String> acknowledged = new ArrayList<>();
+    addAcknowledged(r1, "maintenance", "before the stop");
+    acknowledged.add("before the stop");
+
+    // a maintenance stop: SIGTERM to every node at about the same time
+    List<CompletableFuture<Integer>> stops = new ArrayList<>();
+    for (NodeProcess n : nodes) stops.add(CompletableFuture.supplyAsync(() -> {
+      try {
+        return n.terminate();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+    for (CompletableFuture<Integer> stop : stops) assertThat(stop.join()).isEqualTo(143);
+
+    List<String> answers = new ArrayList<>();
+    for (NodeProcess alone : List.of(r3, r1)) { // each alone, without --connect, one after the other
+      alone.start();
+      String title = "while " + alone.name() + " was alone";
+      HttpResponse<String> write = add(alone, "maintenance", title, Duration.ofSeconds(30));
+      answers.add(alone.name() + ": " + write.statusCode() + " " + write.body());
+      if (write.statusCode() == 200) {
+        acknowledged.add(title);
+      } else {
+        assertThat(write.statusCode()).as("a lone node's answer: %s", write.body()).isEqualTo(503);
+        assertThat(write.body()).as("the reason a lone node gives").doesNotContain("\n").contains("todo forget");
+      }
+      assertThat(alone.terminate()).isEqualTo(143);
+    }
+    assertThat(acknowledged).as("answers while alone: %s", answers).hasSizeLessThan(3); // never both: their sets overlap
+
+    r1.start();
+    r2.launch("--connect", r1.name());
+    r3.launch("--connect", r1.name());
+    r2.awaitHealthy();
+    r3.awaitHealthy();
+    awaitMesh(r1, r2, r3);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        .untilAsserted(() -> {
+          for (NodeProcess n : nodes) {
+            assertThat(titles(n, "maintenance")).as("read through %s (answers while alone: %s)", n.name(), answers)
+                .containsAll(acknowledged).doesNotHaveDuplicates();
+          }
+        });
+    addAcknowledged(r2, "maintenance", "after the restart"); // and the cluster takes writes again
+  }
+}
