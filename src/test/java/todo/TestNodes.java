@@ -1,10 +1,13 @@
 package todo;
 
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import todo.node.NodeSettings;
 
 /** In-JVM nodes for tests: loopback, a free HTTP port, a folder of the test's own. */
@@ -23,6 +26,28 @@ public final class TestNodes {
   /** A node that joins the cluster of {@code connect} (names like "a@localhost") at start. */
   public static TodoSystem startConnected(String sname, Path dbFolder, String... connect) {
     return TodoSystem.start(settings(sname, dbFolder, Duration.ofSeconds(60), List.of(connect)));
+  }
+
+  /**
+   * A node started with {@code overrides} laid over application.conf, as {@code -D} flags in
+   * {@code TODO_JAVA_OPTS} lay them over a real node's. Settings are read once at start, so
+   * they reach this node only, not the others in this JVM.
+   */
+  public static synchronized TodoSystem startWith(Map<String, String> overrides, String sname, Path dbFolder,
+                                                  String... connect) {
+    Map<String, String> before = new HashMap<>();
+    overrides.keySet().forEach(k -> before.put(k, System.getProperty(k)));
+    overrides.forEach(System::setProperty);
+    ConfigFactory.invalidateCaches();
+    try {
+      return startConnected(sname, dbFolder, connect);
+    } finally {
+      before.forEach((k, v) -> {
+        if (v == null) System.clearProperty(k);
+        else System.setProperty(k, v);
+      });
+      ConfigFactory.invalidateCaches();
+    }
   }
 
   private static NodeSettings settings(String sname, Path dbFolder, Duration serverExpiry, List<String> connect) {

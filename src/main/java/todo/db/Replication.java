@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Storing.</b> Every change goes to every replica, and is acknowledged once enough of
  * them (a majority by default) have committed it. Nothing is fire-and-forget: Artery drops
  * messages when its send queue overflows, so each replica's answer is awaited and the
- * request sent again until the deadline, and the number of requests in flight is bounded.
+ * request sent again until the deadline, further apart each time it is refused, and the
+ * number of changes in flight to each replica is bounded.
  * A replica that lacks changes, or holds a change this server's history does not (a
  * change once stored on a minority only), is sent what it needs from this node's copy: a
  * {@link Delta}, or a snapshot that replaces its copy.
@@ -64,7 +66,10 @@ final class Replication {
   private final Consistency consistency;
   private final Duration attemptTimeout;
   private final Duration deadline;
-  private final Semaphore inFlight;
+  private final Backoff backoff;
+  private final int maxInFlightPerReplica;
+  /** Changes on their way to each replica, bounded per replica: a slow one cannot take the others' share. */
+  private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
@@ -88,7 +93,12 @@ final class Replication {
     }
     this.attemptTimeout = config.getDuration("attempt-timeout");
     this.deadline = config.getDuration("deadline");
-    this.inFlight = new Semaphore(config.getInt("max-in-flight"));
+    this.backoff = new Backoff(config.getDuration("backoff.min"), config.getDuration("backoff.max"));
+    if (backoff.min().isNegative() || backoff.min().isZero() || backoff.max().compareTo(backoff.min()) < 0) {
+      throw new todo.node.BadSettings("todo.replication.backoff.min must be above 0 and backoff.max at least min, not "
+          + backoff.min().toMillis() + "ms and " + backoff.max().toMillis() + "ms");
+    }
+    this.maxInFlightPerReplica = config.getInt("max-in-flight-per-replica");
   }
 
   // ---- storing a change
@@ -129,12 +139,12 @@ final class Replication {
       if (node.name().equals(replicas.self())) continue;
       if (node.ref() == null) {
         tally.answer(node.name(), false, new StoreException(node.name() + " is down"));
-      } else if (!inFlight.tryAcquire()) {
+      } else if (!inFlight(node.name()).tryAcquire()) {
         tally.answer(node.name(), false, new StoreException("too many changes in flight to " + node.name()));
       } else {
         send(node, r -> new Replica.StoreChange(change, r), change, committedHere, giveUpAt)
             .whenComplete((ok, failure) -> {
-              inFlight.release();
+              inFlight(node.name()).release();
               tally.answer(node.name(), failure == null, failure);
             });
       }
@@ -142,10 +152,26 @@ final class Replication {
     return tally.result;
   }
 
-  /** Sends until the replica holds the change (or a delta carrying it), or the deadline passes. */
+  /**
+   * Sends until the replica holds the change (or a delta carrying it), or the deadline passes.
+   * Its answers GAP and DIVERGED are progress: what it lacks goes out at once. A refusal
+   * (its store overloaded or failing) or no answer is sent again, the attempts starting at
+   * least {@link Backoff} apart: a replica that cannot keep up gets fewer requests, not more.
+   * The wait counts from the start of the attempt, so one that timed out, having waited
+   * {@code attempt-timeout} (more than the backoff's cap), goes again at once: it already
+   * sends no more than one request a timeout, most often Artery dropped the message, and a
+   * further wait would only spend the deadline.
+   */
   private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
                                      Stamped change, CompletionStage<Done> committedHere, long giveUpAt) {
-    return ask(node, message).handle((reply, failure) -> {
+    return send(node, message, change, committedHere, giveUpAt, 0);
+  }
+
+  /** {@code resends}: how many times this change was sent again to this replica so far. */
+  private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+                                     Stamped change, CompletionStage<Done> committedHere, long giveUpAt, int resends) {
+    long sentAt = System.nanoTime();
+    return ask(node, message).handleAsync((reply, failure) -> {
       if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
       Outcome outcome = reply == null ? null : reply.outcome();
       if (outcome == Outcome.STALE || outcome == Outcome.NEWER_HERE) { // a newer server of the list exists
@@ -158,19 +184,30 @@ final class Replication {
         }
         replicas.tellBehind(node.name()); // it lags this node's set: tell it, then send again
       }
-      if (System.nanoTime() > giveUpAt) {
-        return CompletableFuture.<Done>failedFuture(new StoreException(node.name() + " did not store "
-            + change.list() + "@" + change.version() + ": " + (reply == null ? "no answer"
-            : reply.problem() != null ? reply.problem() : "its copy is at " + reply.position())));
-      }
+      long now = System.nanoTime();
+      if (now > giveUpAt) return notStored(node, change, reply);
       if (outcome == Outcome.GAP || outcome == Outcome.DIVERGED) {
         Position theirs = reply.position(); // send what it lacks, once this node has committed the change
         return committedHere.thenCompose(d -> local.delta(change.list(), theirs))
             .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta.toSend(system), change.epoch(), r), change,
-                committedHere, giveUpAt)); // a fresh stream for each attempt: a stream is read once
+                committedHere, giveUpAt, resends)); // a fresh stream for each attempt: a stream is read once
       }
-      return send(node, message, change, committedHere, giveUpAt);
-    }).thenCompose(Function.identity());
+      // the last attempt starts at the deadline at the latest
+      long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + backoff.before(resends + 1).toNanos() - now));
+      metrics.counter("todo.replication.resends", "node", node.name()).increment();
+      return Patterns.after(Duration.ofNanos(wait), system,
+          () -> send(node, message, change, committedHere, giveUpAt, resends + 1));
+    }, system.executionContext()).thenCompose(Function.identity());
+  }
+
+  private static CompletionStage<Done> notStored(ReplicaSet.Node node, Stamped change, Replica.Reply reply) {
+    return CompletableFuture.failedFuture(new StoreException(node.name() + " did not store "
+        + change.list() + "@" + change.version() + ": " + (reply == null ? "no answer"
+        : reply.problem() != null ? reply.problem() : "its copy is at " + reply.position())));
+  }
+
+  private Semaphore inFlight(String node) {
+    return inFlight.computeIfAbsent(node, n -> new Semaphore(maxInFlightPerReplica));
   }
 
   private static StoreException refusal(String node, String list, Outcome outcome, long promised) {
