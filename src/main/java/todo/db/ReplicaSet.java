@@ -140,7 +140,7 @@ public final class ReplicaSet {
   }
 
   void tellBehindTracker(ActorRef<Command> tracker, Configuration chosen) {
-    if (tracker != null) tracker.tell(new Learn(chosen));
+    if (tracker != null) tracker.tell(new Learn(chosen, self));
   }
 
   // ---- the tracker: one per node, at /system/replica-set
@@ -148,8 +148,8 @@ public final class ReplicaSet {
   /** What the tracker of each node takes. */
   public sealed interface Command extends CborSerializable {}
 
-  /** A chosen replica set, to take when newer. */
-  public record Learn(Configuration chosen) implements Command {}
+  /** A chosen replica set, to take when newer; {@code from}: the node that tells it. */
+  public record Learn(Configuration chosen, String from) implements Command {}
 
   /** Paxos phase 1 for {@code version}: promise {@code ballot}, and say what was accepted. */
   public record PrepareNext(long version, Ballot ballot, ActorRef<Promised> replyTo) implements Command {}
@@ -197,7 +197,7 @@ public final class ReplicaSet {
             refresh();
             Configuration mine = config();
             for (Member member : upDataMembers(Cluster.get(system))) {
-              if (!nameOf(member).equals(self) && mine.known()) trackerOf(member.address().toString()).tell(new Learn(mine));
+              if (!nameOf(member).equals(self) && mine.known()) trackerOf(member.address().toString()).tell(new Learn(mine, self));
             }
             if (!mine.known() && System.nanoTime() - started > FOUND_AFTER.toNanos() && oldestUpDataMember()) {
               learn(Configuration.founding(self), "no member knew a replica set, and this node is the oldest: founded one");
@@ -231,7 +231,7 @@ public final class ReplicaSet {
             return Behaviors.same();
           })
           .onMessage(Learn.class, m -> {
-            learnFrom(m.chosen());
+            learnFrom(m.chosen(), m.from());
             return Behaviors.same();
           })
           .onMessage(PrepareNext.class, m -> {
@@ -266,9 +266,10 @@ public final class ReplicaSet {
   /**
    * Takes {@code chosen} when it is newer than this node's set. A set of another cluster is
    * taken only by a node whose own set is itself alone (a fresh node, or a cluster of one
-   * joining a cluster); two such nodes meeting keep the set of the lower cluster id.
+   * joining a cluster); two such nodes meeting keep the set of the older member, the one
+   * that was joined ({@code from}: who tells it, null when this node chose it itself).
    */
-  void learnFrom(Configuration chosen) {
+  void learnFrom(Configuration chosen, String from) {
     Configuration mine = store.replicaSet().chosen();
     if (chosen.cluster().equals(mine.cluster())) {
       if (chosen.version() > mine.version()) learn(chosen, null);
@@ -276,7 +277,7 @@ public final class ReplicaSet {
     }
     boolean aloneHere = !mine.known() || mine.nodes().equals(List.of(self));
     boolean aloneThere = chosen.nodes().size() == 1 && !chosen.contains(self);
-    if (aloneHere && (!aloneThere || !mine.known() || chosen.cluster().compareTo(mine.cluster()) < 0)) {
+    if (aloneHere && (!aloneThere || !mine.known() || olderThanThisNode(from))) {
       learn(chosen, mine.known() ? "joined the cluster of " + String.join(", ", chosen.nodes()) : null);
     } else if (!aloneHere && warnedAbout.add(chosen.cluster())) {
       log.warn("Node {} ignores the replica set {} of another cluster: its own is {}.", self, chosen, mine);
@@ -323,6 +324,13 @@ public final class ReplicaSet {
 
   private boolean upInCluster() {
     return upDataMembers(Cluster.get(system)).stream().anyMatch(m -> nameOf(m).equals(self));
+  }
+
+  private boolean olderThanThisNode(String node) {
+    List<Member> up = upDataMembers(Cluster.get(system));
+    Member me = up.stream().filter(m -> nameOf(m).equals(self)).findFirst().orElse(null);
+    Member other = up.stream().filter(m -> nameOf(m).equals(node)).findFirst().orElse(null);
+    return me != null && other != null && other.isOlderThan(me);
   }
 
   private boolean oldestUpDataMember() {

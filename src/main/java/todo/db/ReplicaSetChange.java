@@ -137,7 +137,7 @@ final class ReplicaSetChange {
           .filter(c -> c.cluster().equals(current.cluster()) && c.version() > current.version())
           .max(Comparator.comparingLong(Configuration::version));
       if (newer.isPresent()) { // the set moved on: take it, and look again
-        set.learnFrom(newer.get());
+        set.learnFrom(newer.get(), null);
         return again(change, attempt, "the replica set changed meanwhile");
       }
       for (ReplicaSet.Promised p : heard) { // a voter behind: tell it the set this node knows
@@ -159,9 +159,9 @@ final class ReplicaSetChange {
       return this.<ReplicaSet.Accepted>askAll(trackers, r -> new ReplicaSet.AcceptNext(value, ballot, r)).thenComposeAsync(accepts -> {
         long accepted = accepts.values().stream().filter(a -> a != null && ((ReplicaSet.Accepted) a).accepted()).count();
         if (accepted < majority) return again(change, attempt, "only " + accepted + " of " + voters.size() + " nodes accepted");
-        set.learnFrom(value); // chosen: this node first, then every member
+        set.learnFrom(value, null); // chosen: this node first, then every member
         set.memberTrackers().forEach((node, t) -> {
-          if (t != null) t.tell(new ReplicaSet.Learn(value));
+          if (t != null) t.tell(new ReplicaSet.Learn(value, set.self()));
         });
         return value.equals(target.get()) ? CompletableFuture.completedFuture(DONE)
             : attempt(change, 1); // it completed another node's change: now its own
