@@ -28,7 +28,9 @@ import todo.list.TodoList;
  *
  * <p>Writes queue up for one writer that commits whatever has gathered in one
  * transaction (group commit), so many lists writing at once share a commit. A change is
- * acknowledged only once its transaction has committed. All SQLite work runs on the
+ * acknowledged only once its transaction has committed, and by default
+ * ({@code todo.db.synchronous = FULL}) that commit is synced to disk: the writes that queue
+ * while one commit waits for its sync share the next. All SQLite work runs on the
  * {@code todo.db-dispatcher} threads, never on Pekko's default dispatcher.
  */
 public final class Database {
@@ -44,12 +46,17 @@ public final class Database {
   private final BoundedSourceQueue<Write> writes;
   private final Replication replication;
   private final ReplicaSet replicaSet;
+  /** Transactions the writer committed, and the writes they held: their ratio is the mean group commit. */
+  private final io.micrometer.core.instrument.Counter commits;
+  private final io.micrometer.core.instrument.Counter committedWrites;
 
   private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch,
                    io.micrometer.core.instrument.MeterRegistry metrics) {
     this.node = node;
     this.store = store;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    this.commits = metrics.counter("todo.store.commits");
+    this.committedWrites = metrics.counter("todo.store.commit.writes");
     var queueAndDone =
         Source.<Write>queue(queueSize)
             .batch(maxBatch, first -> new ArrayList<>(List.of(first)), (batch, w) -> {
@@ -83,12 +90,26 @@ public final class Database {
                               io.micrometer.core.instrument.MeterRegistry metrics) {
     var config = system.settings().config().getConfig("todo.db");
     Path file = folder.resolve(node.split("@", 2)[0]).resolve("todo.db");
+    String synchronous = synchronous(config.getString("synchronous"));
     try {
-      SqliteStore store = new SqliteStore(file, config.getInt("read-connections"), config.getString("synchronous"));
+      SqliteStore store = new SqliteStore(file, config.getInt("read-connections"), synchronous);
       return new Database(system, node, store, config.getInt("queue-size"), config.getInt("max-batch"), metrics);
     } catch (SQLException e) {
       throw new StoreException("cannot open " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * {@code todo.db.synchronous}: FULL (every commit synced: what an acknowledgement promises
+   * by default) or NORMAL (synced at checkpoints only). Checked here because SQLite takes
+   * any other word silently as NORMAL, so a typo would quietly give up durability.
+   */
+  private static String synchronous(String setting) {
+    String level = setting.trim().toUpperCase(java.util.Locale.ROOT);
+    if (!level.equals("FULL") && !level.equals("NORMAL")) {
+      throw new todo.node.BadSettings("todo.db.synchronous must be FULL or NORMAL, not '" + setting + "'");
+    }
+    return level;
   }
 
   /** The nodes every change must reach, as this node sees them now. */
@@ -232,6 +253,8 @@ public final class Database {
     for (Write w : batch) updates.add(w.update);
     try {
       List<SqliteStore.Result> results = store.apply(updates);
+      commits.increment();
+      committedWrites.increment(batch.size());
       for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(results.get(i));
     } catch (SQLException | RuntimeException e) {
       log.error("Store failed on {}: {} ({} changes not stored)", node, e.getMessage(), batch.size());

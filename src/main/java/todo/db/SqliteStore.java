@@ -113,8 +113,10 @@ final class SqliteStore implements AutoCloseable {
 
   /**
    * Opens (creating when needed) {@code file}. {@code synchronous} is SQLite's
-   * {@code PRAGMA synchronous}: NORMAL survives a crash of the process, FULL also a crash
-   * of the machine, at an fsync per transaction.
+   * {@code PRAGMA synchronous}, FULL or NORMAL (checked by the caller). In WAL mode, FULL
+   * syncs the WAL at every commit, so a commit survives a power cut; NORMAL syncs only at
+   * checkpoints, so a commit survives a crash of the process but not necessarily of the
+   * machine. Both sync the WAL before a checkpoint copies it and the file after.
    */
   SqliteStore(Path file, int readConnections, String synchronous) throws SQLException {
     this.file = file;
@@ -157,8 +159,8 @@ final class SqliteStore implements AutoCloseable {
 
   /**
    * Applies {@code updates} ({@link Stamped} changes, {@link Pulled} deltas, {@link Promise}s)
-   * in order in one transaction: all of them are durable when this returns, or none when it
-   * throws.
+   * in order in one transaction: all of them are committed when this returns (and synced to
+   * disk under {@code synchronous = FULL}), or none when it throws.
    */
   synchronized List<Result> apply(List<?> updates) throws SQLException {
     List<Result> results = new ArrayList<>(updates.size());
