@@ -74,6 +74,11 @@ final class Cluster {
     n.start(nodes.stream().filter(o -> o != n).map(o -> o.name).toList(), why);
   }
 
+  /** Starts {@code n} again on its folder, joining the cluster of {@code through} only. */
+  void connect(Node n, Node through, String why) throws IOException {
+    n.start(List.of(through.name), why);
+  }
+
   /** Starts {@code n} with no node to join: it forms a cluster of its own, which the others then join. */
   void startAlone(Node n, String why) throws IOException {
     n.start(List.of(), why);
