@@ -64,9 +64,9 @@ final class Cluster {
   void start() throws Exception {
     say.accept("starting " + nodes.stream().map(n -> n.name).toList());
     nodes.get(0).start(List.of(), "first node");
-    await("n1 to serve", Duration.ofSeconds(90), () -> nodes.get(0).healthy());
+    await("n1 to serve", Duration.ofSeconds(180), () -> nodes.get(0).healthy());
     for (Node n : nodes.subList(1, nodes.size())) n.start(List.of(nodes.get(0).name), "joins n1");
-    await("every node to serve and see the others", Duration.ofSeconds(120), this::allServingInMesh);
+    await("every node to serve and see the others", Duration.ofSeconds(180), this::allServingInMesh);
   }
 
   /** Starts {@code n} again on its folder, joining through every other node (the first that answers). */

@@ -40,7 +40,7 @@ final class Stops {
 
   /** How long a node may take to leave after SIGTERM before it is killed. */
   static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(120);
 
   private final Cluster cluster;
   private final Consumer<String> log;
@@ -149,7 +149,7 @@ final class Stops {
     cluster.restart(n, why);
   }
 
-  /** Until {@code n} answers {@code /health}; a node that does not within a minute is left to the nemesis (it restarts nodes that exit). */
+  /** Until {@code n} answers {@code /health}; a node that does not within two minutes is left to the nemesis (it restarts nodes that exit). */
   private void awaitServing(Node n) throws InterruptedException {
     long giveUpAt = System.nanoTime() + SERVE_TIMEOUT.toNanos();
     while (!n.healthy()) {
