@@ -20,7 +20,7 @@ import todo.faults.Campaign;
  */
 @Command(name = "faults", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
     description = "Run a fault campaign: a cluster of its own, clients writing through random nodes while nodes are "
-        + "killed, paused and partitioned; then heal, wait for convergence and check every acknowledged write.")
+        + "killed, paused, partitioned, stopped and started again alone or connected; then heal, wait for convergence and check every acknowledged write.")
 final class FaultsCommand implements Callable<Integer> {
 
   @Spec
@@ -41,8 +41,8 @@ final class FaultsCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the clients' and the nemesis' choices (default: random, printed).")
   Long seed;
 
-  @Option(names = "--faults", paramLabel = "F", split = ",", description = "Faults to inject: kill, pause, partition (default: all).")
-  List<String> faults = List.of("kill", "pause", "partition");
+  @Option(names = "--faults", paramLabel = "F", split = ",", description = "Faults to inject: kill, pause, partition, stop, stop-all (default: all).")
+  List<String> faults = List.of("kill", "pause", "partition", "stop", "stop-all");
 
   @Option(names = "--fault-interval", paramLabel = "D", description = "Mean time between faults (default 6s).")
   String faultInterval = "6s";
@@ -72,9 +72,9 @@ final class FaultsCommand implements Callable<Integer> {
     Set<Campaign.Fault> kinds = EnumSet.noneOf(Campaign.Fault.class);
     for (String f : faults) {
       try {
-        kinds.add(Campaign.Fault.valueOf(f.trim().toUpperCase(java.util.Locale.ROOT)));
+        kinds.add(Campaign.Fault.valueOf(f.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "unknown fault '" + f + "': give kill, pause or partition");
+        throw new ParameterException(spec.commandLine(), "unknown fault '" + f + "': give kill, pause, partition, stop or stop-all");
       }
     }
     long s = seed != null ? seed : Math.abs(new java.util.Random().nextLong() % 1_000_000);
@@ -87,6 +87,9 @@ final class FaultsCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       System.err.println("todo: " + e.getMessage());
       return 2;
+    } catch (IllegalStateException e) { // the cluster never formed (a node did not start in time): no campaign ran
+      System.err.println("todo: the campaign could not start its cluster: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  */
 public final class Campaign {
 
-  /** What the nemesis may do; see {@link Nemesis}. */
-  public enum Fault { KILL, PAUSE, PARTITION }
+  /** What the nemesis may do; see {@link Nemesis}. On the command line: lower case, {@code -} for {@code _}. */
+  public enum Fault { KILL, PAUSE, PARTITION, STOP, STOP_ALL }
 
   /** What to run; see {@code todo faults --help}. */
   public record Settings(int nodes, Duration duration, int clients, int lists, long seed, boolean netns,

@@ -1,6 +1,7 @@
 package todo.faults;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,19 @@ import todo.faults.Campaign.Fault;
  *   <li><b>pause</b>: SIGSTOP, and SIGCONT 1 to 15 s later (long enough, the others down
  *       it, and it exits when it wakes);</li>
  *   <li><b>partition</b>: cut a minority (one node: "isolate"; more: "split") from the
- *       rest for 3 to 20 s, then heal.</li>
+ *       rest for 3 to 20 s, then heal;</li>
+ *   <li><b>stop</b>: SIGTERM to one node, back with {@code --connect} later; half of them
+ *       ("stop-lone", always the first) come back alone from their folder for a while
+ *       first ({@link Stops});</li>
+ *   <li><b>stop-all</b>: SIGTERM to every node at about the same time, and back in one of
+ *       the {@link Stops.Order}s, only when no node is impaired. The one fault that takes
+ *       more than a minority: writes fail meanwhile, and it ends with the cluster formed
+ *       again.</li>
  * </ul>
- * Between faults it restarts every node that exited by itself (a downed node exits 1 by
- * design). A node counts as impaired while it is killed, paused, cut off, or restarted
- * but not yet answering {@code /health}.
+ * The {@link Schedule} says which fault comes next. Between faults it restarts every node
+ * that exited by itself (a downed node exits 1 by design). A node counts as impaired while
+ * it is killed, paused, cut off, stopped or in a stop's script, or restarted but not yet
+ * answering {@code /health}.
  */
 final class Nemesis {
 
@@ -34,12 +43,15 @@ final class Nemesis {
   private final Network network;
   private final Set<Fault> faults;
   private final Random random;
+  private final Schedule schedule;
+  private final Stops stops;
+  private final List<Thread> scripts = new ArrayList<>(); // the stops under way
   private final long intervalMs;
   private final Consumer<String> log;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Integer> counts = new TreeMap<>();
   private final List<Undo> pending = new ArrayList<>();
-  private final Set<Node> held = new HashSet<>(); // killed, waiting for their restart
+  private final Set<Node> held = new HashSet<>(); // killed, waiting for their restart; or in a stop's script
   private final Set<Node> cut = new HashSet<>(); // on the minority side of the current partition
   private final Map<Node, Long> recovering = new java.util.HashMap<>(); // back from a fault: since when seen up (-1: not yet)
   private long lastServing = now(); // when some node last answered /health
@@ -59,8 +71,10 @@ final class Nemesis {
     this.network = network;
     this.faults = faults;
     this.random = new Random(seed);
+    this.schedule = new Schedule(faults, random);
     this.intervalMs = intervalMs;
     this.log = log;
+    this.stops = new Stops(cluster, log, () -> count("stop-killed"));
   }
 
   void start() {
@@ -69,7 +83,10 @@ final class Nemesis {
     thread.start();
   }
 
-  /** Fault kind -> how many times it was done (kill, pause, partition-isolate, partition-split, restart-after-exit, cluster-reformed). */
+  /**
+   * Fault kind -> how many times it was done (kill, pause, partition-isolate, partition-split,
+   * stop, stop-lone, stop-all, stop-all/ORDER, stop-killed, restart-after-exit, cluster-reformed).
+   */
   synchronized Map<String, Integer> counts() {
     return new TreeMap<>(counts);
   }
@@ -144,10 +161,11 @@ final class Nemesis {
     int room = maxImpaired() - impaired.size();
     if (room <= 0) return;
     List<Node> up = nodes.stream().filter(n -> !impaired.contains(n)).toList();
-    List<Fault> possible = new ArrayList<>(faults);
+    Set<Fault> possible = EnumSet.copyOf(faults);
     if (!cut.isEmpty() || !network.canPartition()) possible.remove(Fault.PARTITION);
-    if (possible.isEmpty()) return;
-    Fault fault = possible.get(random.nextInt(possible.size()));
+    if (!impaired.isEmpty() || !pending.isEmpty() || scriptsRunning()) possible.remove(Fault.STOP_ALL);
+    Fault fault = schedule.next(possible);
+    if (fault == null) return;
     Node victim = up.get(random.nextInt(up.size()));
     switch (fault) {
       case KILL -> {
@@ -175,7 +193,61 @@ final class Nemesis {
         pending.add(new Undo(now() + 3_000 + random.nextInt(17_000), null, Fault.PARTITION));
         count(size == 1 ? "partition-isolate" : "partition-split");
       }
+      case STOP -> {
+        boolean lone = !counts.containsKey("stop-lone") || random.nextBoolean(); // the first always: issue 9's kind
+        Random own = new Random(random.nextLong()); // the script's choices, fixed by the seed whatever its timing
+        count(lone ? "stop-lone" : "stop");
+        script(lone ? "stop-lone" : "stop", List.of(victim), () -> {
+          if (lone) stops.stopLone(victim, own);
+          else stops.stopOne(victim, own);
+        });
+      }
+      case STOP_ALL -> {
+        Stops.Order order = !counts.containsKey("stop-all") ? Stops.Order.ALL_ALONE // the surest to find issue 9's loss
+            : Stops.Order.values()[random.nextInt(Stops.Order.values().length)];
+        Random own = new Random(random.nextLong());
+        log.accept("stop-all, then " + order.label());
+        count("stop-all");
+        count("stop-all/" + order.label());
+        script("stop-all", nodes, () -> stops.stopAll(order, own));
+      }
     }
+  }
+
+  private interface Script {
+    void run() throws Exception;
+  }
+
+  /** Runs a stop on a thread of its own; its nodes are held until it ends, then recover like any node back from a fault. */
+  private void script(String what, List<Node> its, Script script) {
+    held.addAll(its);
+    Thread t = new Thread(() -> {
+      try {
+        script.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.accept("nemesis: " + what + ": " + e);
+      } finally {
+        release(its);
+      }
+    }, "faults-" + what);
+    t.setDaemon(true);
+    scripts.add(t);
+    t.start();
+  }
+
+  private synchronized void release(List<Node> its) {
+    held.removeAll(its);
+    for (Node n : its) {
+      recovering.put(n, -1L);
+      notBefore.put(n, now() + 3_000); // a node that failed to join is started again, as any that exits
+    }
+  }
+
+  private synchronized boolean scriptsRunning() {
+    scripts.removeIf(t -> !t.isAlive());
+    return !scripts.isEmpty();
   }
 
   private void undoDue() throws Exception {
@@ -216,7 +288,7 @@ final class Nemesis {
   private void watchServing() throws Exception {
     if (now() < nextServingCheck) return;
     nextServingCheck = now() + 2_000;
-    if (nodes.stream().anyMatch(Node::healthy)) {
+    if (scriptsRunning() || nodes.stream().anyMatch(Node::healthy)) { // a stop of all is not an outage to repair
       lastServing = now();
     } else if (now() - lastServing > NONE_SERVING_MS) {
       reform();
@@ -259,17 +331,24 @@ final class Nemesis {
     notBefore.put(n, now() + 3_000);
   }
 
-  private void count(String what) {
+  private synchronized void count(String what) {
     counts.merge(what, 1, Integer::sum);
   }
 
   /**
-   * Stops injecting, then undoes everything: heals the network, resumes paused nodes and
-   * starts every node that is not running.
+   * Stops injecting, lets the stops under way finish (without their waits), then undoes
+   * everything: heals the network, resumes paused nodes and starts every node that is not
+   * running.
    */
   void finish() throws Exception {
     running.set(false);
     if (thread != null) thread.join(10_000);
+    stops.hurry(); // a stop under way takes its remaining steps at once: it ends with its nodes started
+    List<Thread> underWay;
+    synchronized (this) {
+      underWay = List.copyOf(scripts);
+    }
+    for (Thread t : underWay) t.join(Stops.LEAVE_TIMEOUT.toMillis() * 3 + 180_000);
     synchronized (this) {
       if (network.canPartition()) network.heal();
       cut.clear();

@@ -113,6 +113,20 @@ final class Node {
     kill();
   }
 
+  /** SIGTERM, without waiting: the node leaves its cluster gracefully, as an operator's stop makes it, and exits. */
+  synchronized void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
+  /** Waits up to {@code timeout} for the process to exit (without holding this node, so others can read it meanwhile). */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGSTOP: the JVM freezes, sockets stay open, nothing answers. */
   synchronized void pause() throws IOException, InterruptedException {
     signal("STOP");

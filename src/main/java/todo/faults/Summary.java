@@ -19,9 +19,13 @@ record Summary(Campaign.Settings settings, String network, List<Op> ops, Map<Str
     row(b, "refused", count(Op.Outcome.REFUSED), "503 or 4xx");
     long neverSent = ops.stream().filter(o -> o.outcome() == Op.Outcome.UNKNOWN && o.detail().startsWith("ConnectException")).count();
     row(b, "unknown", count(Op.Outcome.UNKNOWN), "time-out or connection error (" + neverSent + " of them: connection refused, the node was down)");
-    for (String fault : List.of("kill", "pause", "partition-isolate", "partition-split", "restart-after-exit")) {
-      row(b, fault, faults.getOrDefault(fault, 0), fault.equals("restart-after-exit") ? "nodes that exited by themselves (downed), started again" : "");
-    }
+    for (String fault : List.of("kill", "pause", "partition-isolate", "partition-split")) row(b, fault, faults.getOrDefault(fault, 0), "");
+    row(b, "stop", faults.getOrDefault("stop", 0), "SIGTERM, back with --connect");
+    row(b, "stop-lone", faults.getOrDefault("stop-lone", 0), "SIGTERM, back alone from its folder a while, then with --connect");
+    row(b, "stop-all", faults.getOrDefault("stop-all", 0), "SIGTERM to every node, back " + orders());
+    row(b, "stop-killed", faults.getOrDefault("stop-killed", 0), "nodes killed after not leaving within "
+        + Stops.LEAVE_TIMEOUT.toSeconds() + " s of SIGTERM");
+    row(b, "restart-after-exit", faults.getOrDefault("restart-after-exit", 0), "nodes that exited by themselves (downed), started again");
     row(b, "cluster-reformed", reformed(), "the whole cluster went down with a majority alive; n1 started alone");
     row(b, "lost", verdict.lost().size(), "");
     row(b, "resurrected", verdict.resurrected().size(), "");
@@ -40,6 +44,16 @@ record Summary(Campaign.Settings settings, String network, List<Op> ops, Map<Str
    */
   boolean passed() {
     return verdict.clean() && convergedMs >= 0 && reformed() == 0;
+  }
+
+  /** How the stopped clusters came back: {@code lone-then-lone 1, together 2}. */
+  private String orders() {
+    StringBuilder b = new StringBuilder();
+    for (Stops.Order o : Stops.Order.values()) {
+      int n = faults.getOrDefault("stop-all/" + o.label(), 0);
+      if (n > 0) b.append(b.length() == 0 ? "" : ", ").append(o.label()).append(' ').append(n);
+    }
+    return b.length() == 0 ? "(orders: none)" : "(" + b + ")";
   }
 
   private int reformed() {
