@@ -58,6 +58,8 @@ final class Replication {
 
   /** Rounds of promises a starting server tries before it gives up on a majority. */
   private static final int PREPARE_ROUNDS = 5;
+  /** Rounds, 300 ms apart, a starting server waits for the replica set to settle (about 4 s). */
+  private static final int SET_MOVED_ROUNDS = 14;
 
   private final Database local;
   private final ReplicaSet replicas;
@@ -273,7 +275,7 @@ final class Replication {
         if (a.reply().replicaSet() < config.version()) replicas.tellBehind(a.node());
         setMoved = true;
       }
-      if (setMoved && round < PREPARE_ROUNDS) { // a node lags the set, or this one does: ask again once it is told
+      if (setMoved && round < SET_MOVED_ROUNDS) { // a node lags the set, this one does, or the next is being chosen: ask again
         return CompletableFuture.supplyAsync(() -> epoch, CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS))
             .thenCompose(e -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
       }
