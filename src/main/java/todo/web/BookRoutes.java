@@ -35,8 +35,8 @@ final class BookRoutes extends AllDirectives {
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
     String title = Input.title(Input.required(params, "title"));
-    String key = ClientKey.requestId("the request parameter", params.get(ClientKey.PARAMETER), "add", date, title, null);
-    return servers.write(list, key, (request, replyTo) -> new TodoServer.AddEntry(date, title, null, request, replyTo),
+    String request = ClientKey.requestId("the request parameter", params.get(ClientKey.PARAMETER), "add", date, title, null);
+    return servers.write(list, request, (r, replyTo) -> new TodoServer.AddEntry(date, title, null, r, replyTo),
         written -> Responses.text(StatusCodes.OK, "OK"));
   }
 
