@@ -5,9 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -96,7 +94,8 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   @JsonSubTypes({
     @JsonSubTypes.Type(value = Written.class, name = "written"),
     @JsonSubTypes.Type(value = NotFound.class, name = "not-found"),
-    @JsonSubTypes.Type(value = Refused.class, name = "refused")
+    @JsonSubTypes.Type(value = Refused.class, name = "refused"),
+    @JsonSubTypes.Type(value = Reused.class, name = "reused")
   })
   public sealed interface WriteResult extends CborSerializable {}
 
@@ -107,6 +106,9 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   /** Not stored, for {@code reason}. */
   public record Refused(String reason) implements WriteResult {}
+
+  /** Not applied: the request's client-given name came earlier with a different request, which made {@code version}. */
+  public record Reused(long version) implements WriteResult {}
 
   public record Entries(List<Entry> entries, long version) implements CborSerializable {}
 
@@ -131,12 +133,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private boolean rechecking; // a write came while stale: looking for a majority again
   private boolean writing;
   private Write retried; // the write made again under a new replica set, once: a second change refuses it
-  private final Map<String, WriteResult> answered = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, WriteResult> eldest) {
-      return size() > 1000; // as many as the store remembers (SqliteStore.REQUESTS_KEPT)
-    }
-  };
+  private final Answers answered = new Answers();
 
   private TodoServer(ActorContext<Command> ctx, StashBuffer<Command> stash, String name, Database database, String node) {
     super(ctx);
@@ -215,8 +212,9 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   private Behavior<Command> write(Write m, java.util.function.Supplier<Optional<TodoList.Edit>> edit, long id) {
     ActorRef<WriteResult> replyTo = m.replyTo();
     if (list == null || writing || rechecking) return stashed(m);
-    if (m.request() != null && answered.containsKey(m.request())) { // sent again: answer, do not apply twice
-      replyTo.tell(answered.get(m.request()));
+    WriteResult earlier = m.request() == null ? null : answered.of(m.request());
+    if (earlier != null) { // sent again: answer, do not apply twice
+      replyTo.tell(earlier);
       return this;
     }
     if (staleBecause != null) { // look again: the missing nodes may be back, or forgotten

@@ -23,6 +23,7 @@ final class BookRoutes extends AllDirectives {
   Route route() {
     return concat(
         // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist'
+        // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist&request=7f3c'  (safe to send again)
         path("add_entry", () -> post(() -> extractRequest(req -> completeWithFuture(
             addEntry(Input.query(req.getUri().rawQueryString().orElse(null))))))),
         // curl 'http://localhost:5454/entries?list=bob&date=2018-12-19'
@@ -34,7 +35,8 @@ final class BookRoutes extends AllDirectives {
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
     String title = Input.title(Input.required(params, "title"));
-    return servers.write(list, (request, replyTo) -> new TodoServer.AddEntry(date, title, null, request, replyTo),
+    String request = ClientKey.requestId("the request parameter", params.get(ClientKey.PARAMETER), "add", date, title, null);
+    return servers.write(list, request, (r, replyTo) -> new TodoServer.AddEntry(date, title, null, r, replyTo),
         written -> Responses.text(StatusCodes.OK, "OK"));
   }
 

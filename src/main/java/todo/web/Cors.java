@@ -14,7 +14,7 @@ final class Cors {
   static final List<HttpHeader> HEADERS = List.of(
       RawHeader.create("Access-Control-Allow-Origin", "*"),
       RawHeader.create("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS"),
-      RawHeader.create("Access-Control-Allow-Headers", "Content-Type, Accept"),
+      RawHeader.create("Access-Control-Allow-Headers", "Content-Type, Accept, Idempotency-Key"),
       RawHeader.create("Access-Control-Expose-Headers", "Location"),
       RawHeader.create("Access-Control-Max-Age", "86400"));
 

@@ -28,6 +28,8 @@ import todo.server.TodoServer;
  */
 final class JsonRoutes extends AllDirectives {
 
+  private static final String KEY = "the " + ClientKey.HEADER + " header";
+
   private final ListServers servers;
   private final Database database;
 
@@ -47,9 +49,10 @@ final class JsonRoutes extends AllDirectives {
                   // curl http://localhost:5454/api/lists/bob/entries
                   get(() -> completeWithFuture(all(list, uri))),
                   // curl -H 'Content-Type: application/json' -d '{"title":"Dentist","date":"2018-12-19"}' http://localhost:5454/api/lists/bob/entries
-                  post(() -> withBody(list, body -> add(list, body, uri))),
+                  // (any write takes -H 'Idempotency-Key: 7f3c', and is then safe to send again, to any node)
+                  post(() -> withKey(key -> withBody(list, body -> add(list, body, uri, key)))),
                   // curl -X DELETE http://localhost:5454/api/lists/bob/entries
-                  delete(() -> completeWithFuture(clear(list))),
+                  delete(() -> withKey(key -> completeWithFuture(clear(list, key)))),
                   complete(StatusCodes.METHOD_NOT_ALLOWED, "a list's entries answer GET, POST and DELETE"))),
               path(PathMatchers.segment(), idText -> {
                 long id = Input.entryId(idText);
@@ -57,9 +60,9 @@ final class JsonRoutes extends AllDirectives {
                     // curl http://localhost:5454/api/lists/bob/entries/1
                     get(() -> completeWithFuture(one(list, id, uri))),
                     // curl -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' http://localhost:5454/api/lists/bob/entries/1
-                    patch(() -> withBody(list, body -> update(list, id, body, uri))),
+                    patch(() -> withKey(key -> withBody(list, body -> update(list, id, body, uri, key)))),
                     // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
-                    delete(() -> completeWithFuture(remove(list, id))),
+                    delete(() -> withKey(key -> completeWithFuture(remove(list, id, key)))),
                     complete(StatusCodes.METHOD_NOT_ALLOWED, "an entry answers GET, PATCH and DELETE"));
               })))));
     });
@@ -74,6 +77,11 @@ final class JsonRoutes extends AllDirectives {
         entity.toStrict(servers.timeout().toMillis(), mat)
             .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), servers.executor())
             .exceptionallyAsync(failure -> Responses.failure(failure, list), servers.executor()))));
+  }
+
+  /** The write's {@code Idempotency-Key}, null when it has none (checked by {@link ClientKey}). */
+  private Route withKey(Function<String, Route> inner) {
+    return optionalHeaderValueByName(ClientKey.HEADER, key -> inner.apply(key.orElse(null)));
   }
 
   private CompletionStage<HttpResponse> describe(String list) {
@@ -104,16 +112,18 @@ final class JsonRoutes extends AllDirectives {
         entries.entries().isEmpty() ? notFound(list, id) : Responses.json(StatusCodes.OK, json(entries.entries().get(0), list, uri)));
   }
 
-  private CompletionStage<HttpResponse> add(String list, byte[] body, Uri uri) {
+  private CompletionStage<HttpResponse> add(String list, byte[] body, Uri uri, String key) {
     JsonNode json = object(body);
     String title = json.has("title") ? Input.title(text(json, "title")) : null;
     if (title == null) throw new BadRequest("missing field: title");
-    LocalDate date = json.has("date") ? Input.date(text(json, "date")) : LocalDate.now();
+    LocalDate given = json.has("date") ? Input.date(text(json, "date")) : null;
+    LocalDate date = given != null ? given : LocalDate.now();
     Long order = json.has("order") ? number(json, "order") : null;
-    return write(list, (request, replyTo) -> new TodoServer.AddEntry(date, title, order, request, replyTo), uri, true);
+    String request = ClientKey.requestId(KEY, key, "add", given, title, order); // sent again tomorrow, still the same write
+    return write(list, request, (r, replyTo) -> new TodoServer.AddEntry(date, title, order, r, replyTo), uri, true);
   }
 
-  private CompletionStage<HttpResponse> update(String list, long id, byte[] body, Uri uri) {
+  private CompletionStage<HttpResponse> update(String list, long id, byte[] body, Uri uri, String key) {
     JsonNode json = object(body);
     EntryPatch patch = new EntryPatch(
         json.has("date") ? Input.date(text(json, "date")) : null,
@@ -123,21 +133,24 @@ final class JsonRoutes extends AllDirectives {
     if (patch.equals(new EntryPatch(null, null, null, null))) {
       throw new BadRequest("nothing to change: give title, date, completed or order");
     }
-    return write(list, (request, replyTo) -> new TodoServer.UpdateEntry(id, patch, request, replyTo), uri, false);
+    String request = ClientKey.requestId(KEY, key, "update", id, patch.date(), patch.title(), patch.completed(), patch.order());
+    return write(list, request, (r, replyTo) -> new TodoServer.UpdateEntry(id, patch, r, replyTo), uri, false);
   }
 
-  private CompletionStage<HttpResponse> remove(String list, long id) {
-    return write(list, (request, replyTo) -> new TodoServer.DeleteEntry(id, request, replyTo), null, false);
+  private CompletionStage<HttpResponse> remove(String list, long id, String key) {
+    String request = ClientKey.requestId(KEY, key, "delete", id);
+    return write(list, request, (r, replyTo) -> new TodoServer.DeleteEntry(id, r, replyTo), null, false);
   }
 
-  private CompletionStage<HttpResponse> clear(String list) {
-    return write(list, TodoServer.ClearEntries::new, null, false);
+  private CompletionStage<HttpResponse> clear(String list, String key) {
+    return write(list, ClientKey.requestId(KEY, key, "clear"), TodoServer.ClearEntries::new, null, false);
   }
 
   private CompletionStage<HttpResponse> write(
-      String list, java.util.function.BiFunction<String, ActorRef<TodoServer.WriteResult>, TodoServer.Command> command,
+      String list, String request,
+      java.util.function.BiFunction<String, ActorRef<TodoServer.WriteResult>, TodoServer.Command> command,
       Uri uri, boolean created) {
-    return servers.write(list, command, written -> {
+    return servers.write(list, request, command, written -> {
       if (written.entry() == null) return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
       Map<String, Object> body = json(written.entry(), list, uri);
       HttpResponse response = Responses.json(created ? StatusCodes.CREATED : StatusCodes.OK, body);

@@ -22,7 +22,9 @@ import todo.server.TodoServer;
  * <p>A message can be lost on its way to a server that is moving (a hand-off drops what
  * arrives at the old node; a dead node's mailbox is gone), so an ask that gets no answer
  * within {@code todo.ask-attempt} is sent again, until {@code todo.ask-timeout}. Writes
- * carry a request id, so a write sent again is answered once and applied once.
+ * carry a request id, so a write sent again is answered once and applied once. The id is
+ * the client's own when it gave a key ({@link ClientKey}): then the client too can send a
+ * write again, to this node or another.
  */
 final class ListServers {
 
@@ -61,16 +63,24 @@ final class ListServers {
     }).thenCompose(Function.identity());
   }
 
-  /** A write: not found is a 404, refused a 503 with the reason, else {@code answer}. */
-  CompletionStage<HttpResponse> write(String list,
+  /**
+   * A write: not found is a 404, refused a 503 with the reason, a client's key reused for a
+   * different write a 422, else {@code answer}. {@code request} is the id a client's key
+   * gave it ({@link ClientKey}), or null for an id of this node's own.
+   */
+  CompletionStage<HttpResponse> write(String list, String request,
                                       BiFunction<String, ActorRef<TodoServer.WriteResult>, TodoServer.Command> message,
                                       Function<TodoServer.Written, HttpResponse> answer) {
-    String request = UUID.randomUUID().toString();
-    return this.<TodoServer.WriteResult>ask(list, replyTo -> message.apply(request, replyTo), result -> {
+    String id = request != null ? request : UUID.randomUUID().toString();
+    return this.<TodoServer.WriteResult>ask(list, replyTo -> message.apply(id, replyTo), result -> {
       if (result instanceof TodoServer.NotFound nf) {
         return Responses.text(StatusCodes.NOT_FOUND, "list " + list + " has no entry " + nf.id());
       }
       if (result instanceof TodoServer.Refused refused) return Responses.unavailable(refused.reason());
+      if (result instanceof TodoServer.Reused reused) {
+        return Responses.text(StatusCodes.UNPROCESSABLE_ENTITY, "this key was used for a different write to list "
+            + list + " (it made version " + reused.version() + "); a new write needs a new key");
+      }
       return answer.apply((TodoServer.Written) result);
     });
   }

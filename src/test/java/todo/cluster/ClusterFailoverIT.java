@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import todo.NodeProcess;
 import todo.TestNodes;
 
-/** SIGKILL of the node that hosts a list, in a three-node cluster of real JVMs, while a client writes. */
+/**
+ * SIGKILL of the node that hosts a list, in a three-node cluster of real JVMs, while a client
+ * writes; and a client that sends a write again with its key, to a survivor, after the kill.
+ */
 class ClusterFailoverIT {
 
   @TempDir Path dir;
@@ -51,6 +54,9 @@ class ClusterFailoverIT {
 
     List<String> before = List.of("Dentist", "Shopping", "Movies");
     for (String title : before) addAcknowledged(writer, list, title); // through a node other than the host
+    // A client's write with a key, through the host itself; the client sends it again after the kill.
+    String keyed = "/add_entry?list=" + list + "&date=" + Clusters.DATE + "&title=keyed&request=keyed-1";
+    assertThat(host.post(keyed, Duration.ofSeconds(15)).body()).isEqualTo("OK");
 
     List<String> acknowledged;
     try (Clusters.Writer client = new Clusters.Writer(writer, list, "during", Duration.ofSeconds(15), false)) {
@@ -64,13 +70,15 @@ class ClusterFailoverIT {
         assertThat(Clusters.describe(reader, list).get("node").asText()).isNotEqualTo(host.name());
       });
       client.awaitMoreAcknowledged(20, Duration.ofSeconds(60)); // and takes writes again
+      HttpResponse<String> again = reader.post(keyed, Duration.ofSeconds(15));
+      assertThat(again.statusCode() + " " + again.body()).as("the keyed write sent again").isEqualTo("200 OK");
       acknowledged = client.stop();
     }
 
     for (NodeProcess survivor : survivors) {
       List<String> served = titles(survivor, list);
       assertThat(served).as("%s served by %s", list, survivor.name())
-          .containsAll(before).containsAll(acknowledged).doesNotHaveDuplicates();
+          .containsAll(before).containsAll(acknowledged).containsOnlyOnce("keyed").doesNotHaveDuplicates();
     }
 
     // Two of three replicas are a majority: writes go on, through either survivor.

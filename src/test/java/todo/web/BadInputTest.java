@@ -41,6 +41,7 @@ class BadInputTest {
   private static final String ENTRY = "/api/lists/" + PATCHED + "/entries/1";
   private static final String TITLE_1001 = "t".repeat(1001);
   private static final String NAME_201 = "n".repeat(201);
+  private static final String KEY_201 = "k".repeat(201);
   private static final byte[] OVER_64_KIB = ("{\"title\":\"Dentist\",\"pad\":\"" + "x".repeat(70_000) + "\"}")
       .getBytes(StandardCharsets.UTF_8);
 
@@ -71,26 +72,36 @@ class BadInputTest {
    * Content-Length; {@code raw} sends {@code target} byte for byte over a socket, for
    * what HttpClient refuses to send.
    */
-  record Bad(String method, String target, byte[] body, boolean chunked, boolean raw) {}
+  record Bad(String method, String target, byte[] body, boolean chunked, boolean raw, String key) {}
 
   private static Named<Bad> bad(String why, String method, String target) {
-    return Named.of(why, new Bad(method, target, null, false, false));
+    return Named.of(why, new Bad(method, target, null, false, false, null));
   }
 
   private static Named<Bad> bad(String why, String method, String target, String json) {
-    return Named.of(why, new Bad(method, target, json.getBytes(StandardCharsets.UTF_8), false, false));
+    return Named.of(why, new Bad(method, target, json.getBytes(StandardCharsets.UTF_8), false, false, null));
   }
 
   private static Named<Bad> bytes(String why, String method, String target, byte[] body) {
-    return Named.of(why, new Bad(method, target, body, false, false));
+    return Named.of(why, new Bad(method, target, body, false, false, null));
   }
 
   private static Named<Bad> chunked(String why, String method, String target, byte[] body) {
-    return Named.of(why, new Bad(method, target, body, true, false));
+    return Named.of(why, new Bad(method, target, body, true, false, null));
   }
 
   private static Named<Bad> raw(String why, String method, String target) {
-    return Named.of(why, new Bad(method, target, null, false, true));
+    return Named.of(why, new Bad(method, target, null, false, true, null));
+  }
+
+  /** A write that is good but for its {@code Idempotency-Key}; {@code json} may be null. */
+  private static Named<Bad> keyed(String why, String method, String target, String json, String key) {
+    return Named.of(why, new Bad(method, target, json == null ? null : json.getBytes(StandardCharsets.UTF_8), false, false, key));
+  }
+
+  /** As {@link #keyed}, the key sent byte for byte (ISO-8859-1), for what HttpClient would change. */
+  private static Named<Bad> rawKeyed(String why, String method, String target, String json, String key) {
+    return Named.of(why, new Bad(method, target, json.getBytes(StandardCharsets.UTF_8), false, true, key));
   }
 
   /** {@code {"title":"<before><bytes><after>"}} with {@code bytes} put in as they are. */
@@ -200,7 +211,23 @@ class BadInputTest {
         bad("DELETE entry abc", "DELETE", "/api/lists/" + PATCHED + "/entries/abc"),
         bad("DELETE entry 0", "DELETE", "/api/lists/" + PATCHED + "/entries/0"),
         bad("DELETE entry -1", "DELETE", "/api/lists/" + PATCHED + "/entries/-1"),
-        bad("DELETE entry beyond a long", "DELETE", "/api/lists/" + PATCHED + "/entries/99999999999999999999"));
+        bad("DELETE entry beyond a long", "DELETE", "/api/lists/" + PATCHED + "/entries/99999999999999999999"),
+        // keys to send a write again: the book's request parameter, the JSON API's Idempotency-Key
+        bad("add_entry with request=", "POST", ADD + "&title=Dentist&request="),
+        bad("add_entry with a request of 201 characters", "POST", ADD + "&title=Dentist&request=" + KEY_201),
+        bad("add_entry with a space in request", "POST", ADD + "&title=Dentist&request=a%20b"),
+        bad("add_entry with a control character in request", "POST", ADD + "&title=Dentist&request=a%01b"),
+        bad("add_entry with non-ASCII request", "POST", ADD + "&title=Dentist&request=cl%C3%A9"),
+        bad("add_entry with request=%FF (not UTF-8)", "POST", ADD + "&title=Dentist&request=%FF"),
+        keyed("POST with an empty Idempotency-Key", "POST", ENTRIES, "{\"title\":\"Dentist\"}", ""),
+        keyed("POST with an Idempotency-Key of 201 characters", "POST", ENTRIES, "{\"title\":\"Dentist\"}", KEY_201),
+        keyed("POST with a space in the Idempotency-Key", "POST", ENTRIES, "{\"title\":\"Dentist\"}", "a b"),
+        rawKeyed("POST with a non-ASCII Idempotency-Key (byte E9)", "POST", ENTRIES, "{\"title\":\"Dentist\"}", "cl\u00e9"),
+        rawKeyed("POST with a non-ASCII Idempotency-Key (UTF-8)", "POST", ENTRIES, "{\"title\":\"Dentist\"}", "cl\u00c3\u00a9"),
+        rawKeyed("POST with a control byte in the Idempotency-Key", "POST", ENTRIES, "{\"title\":\"Dentist\"}", "a\u0001b"),
+        keyed("PATCH with an Idempotency-Key of 201 characters", "PATCH", ENTRY, "{\"completed\":true}", KEY_201),
+        keyed("DELETE an entry with an Idempotency-Key of 201 characters", "DELETE", ENTRY, null, KEY_201),
+        keyed("DELETE (clear) a list with an Idempotency-Key of 201 characters", "DELETE", ENTRIES, null, KEY_201));
   }
 
   /** What came back, by either transport. */
@@ -208,15 +235,17 @@ class BadInputTest {
 
   private static Answer send(Bad bad) {
     if (bad.raw()) {
-      Web.Raw r = web.raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body());
+      Web.Raw r = bad.key() == null ? web.raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body())
+          : web.raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body(), "Idempotency-Key", bad.key());
       return new Answer(r.status(), r.header("Content-Type").orElse(""), r.body());
     }
     BodyPublisher body = bad.body() == null ? BodyPublishers.noBody()
         : bad.chunked() ? BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bad.body()))
         : BodyPublishers.ofByteArray(bad.body());
-    HttpResponse<String> r = bad.body() == null
-        ? web.send(bad.method(), bad.target(), body)
-        : web.send(bad.method(), bad.target(), body, "Content-Type", "application/json");
+    java.util.List<String> headers = new java.util.ArrayList<>();
+    if (bad.body() != null) headers.addAll(java.util.List.of("Content-Type", "application/json"));
+    if (bad.key() != null) headers.addAll(java.util.List.of("Idempotency-Key", bad.key()));
+    HttpResponse<String> r = web.send(bad.method(), bad.target(), body, headers.toArray(String[]::new));
     return new Answer(r.statusCode(), Web.contentType(r), r.body());
   }
 
@@ -308,6 +337,15 @@ class BadInputTest {
 
     assertThat(web.post("/add_entry?list=" + name + "&date=" + DAY + "&title=Dentist").statusCode()).isEqualTo(200);
     assertThat(web.get("/entries?list=" + name + "&date=" + DAY).body()).isEqualTo(DAY + " Dentist");
+  }
+
+  @Test
+  void keyOf200CharactersIsAccepted() {
+    String key = "k".repeat(200);
+
+    assertThat(web.post("/add_entry?list=key-200&date=" + DAY + "&title=Dentist&request=" + key).statusCode()).isEqualTo(200);
+    assertThat(web.send("POST", "/api/lists/key-200-json/entries", BodyPublishers.ofString("{\"title\":\"Dentist\"}"),
+        "Content-Type", "application/json", "Idempotency-Key", key).statusCode()).isEqualTo(201);
   }
 
   @Test

@@ -65,6 +65,36 @@ class BookApiTest {
   }
 
   @Test
+  void addEntrySentTwiceWithOneRequestParameterIsStoredOnce() {
+    String add = "/add_entry?list=book-key&date=2018-12-19&title=Dentist&request=a1b2c3";
+
+    HttpResponse<String> first = web.post(add);
+    HttpResponse<String> again = web.post(add);
+
+    assertThat(first.statusCode() + " " + first.body()).isEqualTo("200 OK");
+    assertThat(again.statusCode() + " " + again.body()).isEqualTo("200 OK");
+    assertThat(entries("book-key", "2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
+  }
+
+  @Test
+  void addEntryWithARequestParameterUsedForAnotherTitleIs422() {
+    web.post("/add_entry?list=book-key-reused&date=2018-12-19&title=Dentist&request=r-1");
+
+    HttpResponse<String> other = web.post("/add_entry?list=book-key-reused&date=2018-12-19&title=Shopping&request=r-1");
+
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(entries("book-key-reused", "2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
+  }
+
+  @Test
+  void addEntryWithoutARequestParameterIsANewWriteEachTime() {
+    addEntry("book-no-key", "2018-12-19", "Dentist");
+    addEntry("book-no-key", "2018-12-19", "Dentist");
+
+    assertThat(entries("book-no-key", "2018-12-19").body()).isEqualTo("2018-12-19 Dentist\n2018-12-19 Dentist");
+  }
+
+  @Test
   void entriesAnswersPlainText() {
     addEntry("plain", "2018-12-19", "Dentist");
 

@@ -287,6 +287,122 @@ class JsonApiTest {
     assertThat(createDentist("reuse-clear").get("id").asLong()).isEqualTo(3);
   }
 
+  // ---- sending a write again with an Idempotency-Key
+
+  private static HttpResponse<String> postWithKey(String list, String json, String key) {
+    return web.send("POST", entries(list), BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
+  }
+
+  private static HttpResponse<String> withKey(String method, String url, String json, String key) {
+    return json == null
+        ? web.sendTo(method, url, BodyPublishers.noBody(), "Idempotency-Key", key)
+        : web.sendTo(method, url, BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
+  }
+
+  private static long version(String list) {
+    return describe(list).get("version").asLong();
+  }
+
+  @Test
+  void aPostSentTwiceWithOneKeyMakesOneEntryAndGetsTheSameAnswer() {
+    HttpResponse<String> first = postWithKey("key-post", "{\"title\":\"Dentist\",\"date\":\"2018-12-19\"}", "order-4711");
+    HttpResponse<String> again = postWithKey("key-post", "{\"title\":\"Dentist\",\"date\":\"2018-12-19\"}", "order-4711");
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+    assertThat(ids(all("key-post"))).containsExactly(1L);
+    assertThat(version("key-post")).isEqualTo(1);
+  }
+
+  @Test
+  void aPostWithoutDateSentAgainIsTheSameWrite() {
+    HttpResponse<String> first = postWithKey("key-undated", "{\"title\":\"Dentist\"}", "undated-1");
+    HttpResponse<String> again = postWithKey("key-undated", "{\"title\":\"Dentist\"}", "undated-1");
+
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(version("key-undated")).isEqualTo(1);
+  }
+
+  @Test
+  void aPatchSentTwiceWithOneKeyIsAppliedOnce() {
+    JsonNode created = createDentist("key-patch");
+
+    HttpResponse<String> first = withKey("PATCH", created.get("url").asText(), "{\"completed\":true}", "patch-1");
+    HttpResponse<String> again = withKey("PATCH", created.get("url").asText(), "{\"completed\":true}", "patch-1");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(version("key-patch")).isEqualTo(2);
+  }
+
+  @Test
+  void aDeleteSentTwiceWithOneKeyIs204Twice() {
+    JsonNode created = createDentist("key-delete");
+
+    assertThat(withKey("DELETE", created.get("url").asText(), null, "delete-1").statusCode()).isEqualTo(204);
+    assertThat(withKey("DELETE", created.get("url").asText(), null, "delete-1").statusCode()).isEqualTo(204);
+    assertThat(follow("DELETE", created).statusCode()).as("without the key, it is a new delete").isEqualTo(404);
+    assertThat(version("key-delete")).isEqualTo(2);
+  }
+
+  @Test
+  void aClearSentTwiceWithOneKeyIsOneChange() {
+    createDentist("key-clear");
+
+    assertThat(withKey("DELETE", web.base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
+    createDentist("key-clear"); // a write in between: the clear sent again must not remove it
+    assertThat(withKey("DELETE", web.base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
+
+    assertThat(ids(all("key-clear"))).containsExactly(2L);
+    assertThat(version("key-clear")).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyUsedAgainForADifferentWriteIs422AndChangesNothing() {
+    postWithKey("key-reused", "{\"title\":\"Dentist\"}", "reused-1");
+
+    HttpResponse<String> other = postWithKey("key-reused", "{\"title\":\"Shopping\"}", "reused-1");
+
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(other.body()).isEqualTo(
+        "this key was used for a different write to list key-reused (it made version 1); a new write needs a new key");
+    assertThat(all("key-reused")).extracting(e -> e.get("title").asText()).containsExactly("Dentist");
+    assertThat(version("key-reused")).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyUsedForAWriteThatFoundNoEntryIsFreeAgain() {
+    JsonNode created = createDentist("key-not-found");
+    String missing = created.get("url").asText().replaceAll("/1$", "/9");
+
+    assertThat(withKey("PATCH", missing, "{\"completed\":true}", "not-found-1").statusCode()).isEqualTo(404);
+    assertThat(withKey("PATCH", created.get("url").asText(), "{\"completed\":true}", "not-found-1").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void oneKeyOnTwoListsIsTwoWrites() {
+    assertThat(postWithKey("key-list-a", "{\"title\":\"Dentist\"}", "shared-1").statusCode()).isEqualTo(201);
+    assertThat(postWithKey("key-list-b", "{\"title\":\"Dentist\"}", "shared-1").statusCode()).isEqualTo(201);
+
+    assertThat(version("key-list-a")).isEqualTo(1);
+    assertThat(version("key-list-b")).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyThatLooksLikeANodesOwnRequestIdIsStillTheClients() {
+    // The node names its own writes with UUIDs; a client's key is kept apart from them.
+    createDentist("key-uuid");
+    String uuid = java.util.UUID.randomUUID().toString();
+
+    assertThat(postWithKey("key-uuid", "{\"title\":\"Shopping\"}", uuid).statusCode()).isEqualTo(201);
+    assertThat(postWithKey("key-uuid", "{\"title\":\"Shopping\"}", uuid).statusCode()).isEqualTo(201);
+    assertThat(ids(all("key-uuid"))).containsExactly(1L, 2L);
+  }
+
   // ---- describing a list
 
   @Test
@@ -419,6 +535,13 @@ class JsonApiTest {
     HttpResponse<String> response = preflight("/api/lists/preflight/entries", "POST");
 
     assertThat(response.headers().firstValue("Access-Control-Allow-Headers").orElse("")).containsIgnoringCase("Content-Type");
+  }
+
+  @Test
+  void preflightAllowsTheIdempotencyKeyHeader() {
+    HttpResponse<String> response = preflight("/api/lists/preflight/entries", "POST");
+
+    assertThat(response.headers().firstValue("Access-Control-Allow-Headers").orElse("")).containsIgnoringCase("Idempotency-Key");
   }
 
   @Test

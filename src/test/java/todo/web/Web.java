@@ -132,13 +132,17 @@ final class Web {
   /**
    * Sends {@code method target HTTP/1.1} as raw bytes: {@code target} goes on the wire
    * exactly as given (ISO-8859-1, so {@code \u00ff} is the byte 0xFF), with {@code host}
-   * as the Host header and {@code body} (may be null) after a Content-Length.
+   * as the Host header and {@code body} (may be null) after a Content-Length. {@code headers}
+   * are more names and values, sent as they are too.
    */
-  Raw raw(String method, String target, String host, byte[] body) {
+  Raw raw(String method, String target, String host, byte[] body, String... headers) {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
+    StringBuilder more = new StringBuilder();
+    for (int i = 0; i + 1 < headers.length; i += 2) more.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     String head = method + " " + target + " HTTP/1.1\r\n"
         + "Host: " + host + "\r\n"
         + "Connection: close\r\n"
+        + more
         + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n")
         + "\r\n";
     request.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
