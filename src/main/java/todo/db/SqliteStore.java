@@ -24,6 +24,12 @@ import todo.list.TodoList;
  * as a tombstone ({@code deleted = 1}) so that a change arriving late can never bring it
  * back. One writer connection applies batches of changes in one transaction each; reads use
  * a small pool of their own connections, which WAL lets run beside the writer.
+ *
+ * <p>A transaction that fails leaves nothing behind: its writer connection is closed (SQLite
+ * rolls back what is left) and the next transaction opens a new one. Rolling back on the same
+ * connection is not enough: on a full disk or an I/O error SQLite has already rolled the
+ * transaction back itself, so the driver's {@code rollback()} fails, never begins the next
+ * transaction, and every later statement would commit on its own, outside any batch.
  */
 final class SqliteStore implements AutoCloseable {
 
@@ -102,7 +108,8 @@ final class SqliteStore implements AutoCloseable {
   static final long COMPACTION_STEP = 100;
 
   private final Path file;
-  private final Connection writer;
+  private final String synchronous;
+  private Connection writer; // null after a failed transaction, until the next one opens it again
   private final BlockingQueue<Connection> readers;
 
   /**
@@ -112,6 +119,7 @@ final class SqliteStore implements AutoCloseable {
    */
   SqliteStore(Path file, int readConnections, String synchronous) throws SQLException {
     this.file = file;
+    this.synchronous = synchronous;
     try {
       Files.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
@@ -154,18 +162,40 @@ final class SqliteStore implements AutoCloseable {
    * throws.
    */
   synchronized List<Result> apply(List<?> updates) throws SQLException {
-    List<Result> results = new ArrayList<>(updates.size());
-    try {
+    return transaction(() -> {
+      List<Result> results = new ArrayList<>(updates.size());
       for (Object u : updates) {
         if (u instanceof Stamped stamped) results.add(applyChange(stamped));
         else if (u instanceof Pulled pulled) results.add(applyDelta(pulled.delta(), pulled.authority()));
         else if (u instanceof Promise promise) results.add(promise(promise));
         else throw new IllegalArgumentException("cannot store " + u.getClass().getSimpleName());
       }
-      writer.commit();
       return results;
+    });
+  }
+
+  private interface Writing<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code writing} on the writer and commits it: all of it is durable when this
+   * returns, none of it when it throws. A failed transaction's connection is closed (which
+   * rolls back whatever SQLite left of it) and the next transaction opens a fresh one.
+   */
+  private <T> T transaction(Writing<T> writing) throws SQLException {
+    if (writer == null) {
+      Connection c = open(synchronous);
+      c.setAutoCommit(false);
+      writer = c;
+    }
+    try {
+      T result = writing.run();
+      writer.commit();
+      return result;
     } catch (SQLException | RuntimeException e) {
-      writer.rollback();
+      closeQuietly(writer);
+      writer = null;
       throw e;
     }
   }
@@ -319,12 +349,13 @@ final class SqliteStore implements AutoCloseable {
     Connection c = takeReader();
     try {
       c.setAutoCommit(false);
-      try {
-        return reading.run(c);
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
+      T result = reading.run(c);
+      c.rollback();
+      c.setAutoCommit(true);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c); // it may be left inside a transaction: the next read opens a fresh one
+      throw e;
     } finally {
       readers.add(c);
     }
@@ -332,29 +363,32 @@ final class SqliteStore implements AutoCloseable {
 
   /** The replica set as this node last saved it: each node's last join and removal (see {@code ReplicaSet}). */
   synchronized java.util.Map<String, ReplicaSet.Stamp> replicas() throws SQLException {
-    java.util.Map<String, ReplicaSet.Stamp> stamps = new java.util.TreeMap<>();
-    try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node, added, removed FROM replicas")) {
-      while (r.next()) stamps.put(r.getString(1), new ReplicaSet.Stamp(r.getLong(2), r.getLong(3)));
-    }
-    writer.commit();
-    return stamps;
+    return transaction(() -> {
+      java.util.Map<String, ReplicaSet.Stamp> stamps = new java.util.TreeMap<>();
+      try (Statement s = writer.createStatement(); ResultSet r = s.executeQuery("SELECT node, added, removed FROM replicas")) {
+        while (r.next()) stamps.put(r.getString(1), new ReplicaSet.Stamp(r.getLong(2), r.getLong(3)));
+      }
+      return stamps;
+    });
   }
 
   /** Replaces the stored replica set. Runs beside the batch writer, so it shares its lock. */
   synchronized void saveReplicas(java.util.Map<String, ReplicaSet.Stamp> stamps) throws SQLException {
-    try (Statement s = writer.createStatement()) {
-      s.executeUpdate("DELETE FROM replicas");
-    }
-    try (PreparedStatement s = writer.prepareStatement("INSERT INTO replicas (node, added, removed) VALUES (?, ?, ?)")) {
-      for (var e : stamps.entrySet()) {
-        s.setString(1, e.getKey());
-        s.setLong(2, e.getValue().added());
-        s.setLong(3, e.getValue().removed());
-        s.addBatch();
+    transaction(() -> { // one transaction: a failed insert never leaves the DELETE for the next batch to commit
+      try (Statement s = writer.createStatement()) {
+        s.executeUpdate("DELETE FROM replicas");
       }
-      s.executeBatch();
-    }
-    writer.commit();
+      try (PreparedStatement s = writer.prepareStatement("INSERT INTO replicas (node, added, removed) VALUES (?, ?, ?)")) {
+        for (var e : stamps.entrySet()) {
+          s.setString(1, e.getKey());
+          s.setLong(2, e.getValue().added());
+          s.setLong(3, e.getValue().removed());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      return null;
+    });
   }
 
   long listCount() throws SQLException {
@@ -365,25 +399,36 @@ final class SqliteStore implements AutoCloseable {
     });
   }
 
+  /** A read connection from the pool; one closed after a failed read is opened again. */
   private Connection takeReader() throws SQLException {
+    Connection c;
     try {
-      return readers.take();
+      c = readers.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SQLException("interrupted while waiting for a read connection", e);
     }
+    if (!c.isClosed()) return c;
+    try {
+      return open(synchronous);
+    } catch (SQLException e) {
+      readers.add(c); // keep its place in the pool for the next read to try again
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // given up either way; the error that failed the work is the one to report
+    }
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     List<Connection> all = new ArrayList<>(readers);
-    all.add(writer);
-    for (Connection c : all) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing at shutdown: nothing left to save
-      }
-    }
+    if (writer != null) all.add(writer);
+    for (Connection c : all) closeQuietly(c); // at shutdown: nothing left to save
   }
 }
