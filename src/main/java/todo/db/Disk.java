@@ -44,7 +44,7 @@ final class Disk {
       return "store failed on " + node + ": " + failure.getMessage();
     }
     if (this.fault == null) {
-      log.error("Store failed: {}. Until then writes are refused, and lists in memory serve reads ({} changes not stored).",
+      log.error("Store failed: {}. Meanwhile writes are refused and lists in memory still serve reads ({} changes not stored).",
           fault.get(), changes);
     }
     this.fault = fault.get();
