@@ -74,9 +74,9 @@ final class Disk {
     String code = e instanceof org.sqlite.SQLiteException s ? s.getResultCode().name() : "SQLite code " + e.getErrorCode();
     return switch (e.getErrorCode() & 0xff) {
       case SQLITE_FULL -> Optional.of("the disk of " + node + " is full: cannot write " + file + " (" + code
-          + "). Free space on it; the node takes writes again by itself");
+          + "). Free space on it; writes resume by themselves");
       case SQLITE_IOERR -> Optional.of("the disk of " + node + " failed: I/O error on " + file + " (" + code
-          + "). Check the disk; the node takes writes again by itself once it works");
+          + "). Check the disk; writes resume by themselves once it works");
       default -> Optional.empty();
     };
   }
