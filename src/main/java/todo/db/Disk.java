@@ -38,17 +38,17 @@ final class Disk {
 
   /** A batch of {@code changes} failed with {@code failure}: the reason to give each of its writes. */
   String failed(Throwable failure, int changes) {
-    Optional<String> fault = describe(failure);
-    if (fault.isEmpty()) {
+    Optional<String> words = describe(failure);
+    if (words.isEmpty()) {
       log.error("Store failed on {}: {} ({} changes not stored)", node, failure.getMessage(), changes);
       return "store failed on " + node + ": " + failure.getMessage();
     }
-    if (this.fault == null) {
+    if (fault == null) {
       log.error("Store failed: {}. Meanwhile writes are refused and lists in memory still serve reads ({} changes not stored).",
-          fault.get(), changes);
+          words.get(), changes);
     }
-    this.fault = fault.get();
-    return fault.get();
+    fault = words.get();
+    return fault;
   }
 
   /**

@@ -24,12 +24,6 @@ import todo.list.TodoList;
  * as a tombstone ({@code deleted = 1}) so that a change arriving late can never bring it
  * back. One writer connection applies batches of changes in one transaction each; reads use
  * a small pool of their own connections, which WAL lets run beside the writer.
- *
- * <p>A transaction that fails leaves nothing behind: its writer connection is closed (SQLite
- * rolls back what is left) and the next transaction opens a new one. Rolling back on the same
- * connection is not enough: on a full disk or an I/O error SQLite has already rolled the
- * transaction back itself, so the driver's {@code rollback()} fails, never begins the next
- * transaction, and every later statement would commit on its own, outside any batch.
  */
 final class SqliteStore implements AutoCloseable {
 
@@ -182,6 +176,10 @@ final class SqliteStore implements AutoCloseable {
    * Runs {@code writing} on the writer and commits it: all of it is durable when this
    * returns, none of it when it throws. A failed transaction's connection is closed (which
    * rolls back whatever SQLite left of it) and the next transaction opens a fresh one.
+   * Rolling back on the same connection is not enough: on a full disk or an I/O error SQLite
+   * has already rolled the transaction back itself, so the driver's {@code rollback()} fails,
+   * hiding the cause, and never begins the next transaction: every later statement would
+   * then commit on its own, outside any batch.
    */
   private <T> T transaction(Writing<T> writing) throws SQLException {
     if (writer == null) {
