@@ -17,8 +17,6 @@ import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import todo.list.Change;
 import todo.list.TodoList;
 
@@ -35,8 +33,6 @@ import todo.list.TodoList;
  */
 public final class Database {
 
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
-
   /** A {@link Stamped} change, a {@link SqliteStore.Pulled} delta or a {@link SqliteStore.Promise} on its way to the writer. */
   private record Write(Object update, CompletableFuture<SqliteStore.Result> done) {}
 
@@ -49,11 +45,13 @@ public final class Database {
   /** Transactions the writer committed, and the writes they held: their ratio is the mean group commit. */
   private final io.micrometer.core.instrument.Counter commits;
   private final io.micrometer.core.instrument.Counter committedWrites;
+  private final Disk disk;
 
   private Database(ActorSystem<?> system, String node, SqliteStore store, int queueSize, int maxBatch,
                    io.micrometer.core.instrument.MeterRegistry metrics) {
     this.node = node;
     this.store = store;
+    this.disk = new Disk(node, store.file());
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
     this.commits = metrics.counter("todo.store.commits");
     this.committedWrites = metrics.counter("todo.store.commit.writes");
@@ -236,18 +234,29 @@ public final class Database {
     T run() throws SQLException;
   }
 
+  /**
+   * Why this node's disk refuses writes now (it is full, or failing), or null while it takes
+   * them. The first batch that commits again clears it: no restart needed.
+   */
+  public String diskFault() {
+    return disk.fault();
+  }
+
   /** Runs a read on the database's threads; a failure becomes a StoreException naming this node. */
   private <T> CompletionStage<T> read(String what, Query<T> query) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         return query.run();
       } catch (SQLException e) {
-        throw new StoreException("cannot read " + what + " on " + node + ": " + e.getMessage());
+        throw new StoreException("cannot read " + what + " on " + node + ": " + disk.describe(e).orElse(e.getMessage()));
       }
     }, blocking);
   }
 
-  /** Runs on the database dispatcher; never throws, so the write stream never dies. */
+  /**
+   * Runs on the database dispatcher; never throws, so the write stream never dies. A batch
+   * commits whole or not at all (see {@link SqliteStore#apply}).
+   */
   private void commit(List<Write> batch) {
     List<Object> updates = new ArrayList<>(batch.size());
     for (Write w : batch) updates.add(w.update);
@@ -255,10 +264,10 @@ public final class Database {
       List<SqliteStore.Result> results = store.apply(updates);
       commits.increment();
       committedWrites.increment(batch.size());
+      disk.committed(updates, results);
       for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(results.get(i));
     } catch (SQLException | RuntimeException e) {
-      log.error("Store failed on {}: {} ({} changes not stored)", node, e.getMessage(), batch.size());
-      StoreException failure = new StoreException("store failed on " + node + ": " + e.getMessage());
+      StoreException failure = new StoreException(disk.failed(e, batch.size()));
       for (Write w : batch) w.done.completeExceptionally(failure);
     }
   }

@@ -106,7 +106,8 @@ final class SqliteStore implements AutoCloseable {
   static final long COMPACTION_STEP = 100;
 
   private final Path file;
-  private final Connection writer;
+  private final String synchronous;
+  private Connection writer; // null after a failed transaction, until the next one opens it again
   private final BlockingQueue<Connection> readers;
   /** The replica set, as stored: read once at open, changed only under this object's lock. */
   private ReplicaSetTable.Acceptor replicaSet;
@@ -120,6 +121,7 @@ final class SqliteStore implements AutoCloseable {
    */
   SqliteStore(Path file, int readConnections, String synchronous) throws SQLException {
     this.file = file;
+    this.synchronous = synchronous;
     try {
       Files.createDirectories(file.getParent());
     } catch (java.io.IOException e) {
@@ -163,18 +165,44 @@ final class SqliteStore implements AutoCloseable {
    * disk under {@code synchronous = FULL}), or none when it throws.
    */
   synchronized List<Result> apply(List<?> updates) throws SQLException {
-    List<Result> results = new ArrayList<>(updates.size());
-    try {
+    return transaction(() -> {
+      List<Result> results = new ArrayList<>(updates.size());
       for (Object u : updates) {
         if (u instanceof Stamped stamped) results.add(applyChange(stamped));
         else if (u instanceof Pulled pulled) results.add(applyDelta(pulled.delta(), pulled.authority()));
         else if (u instanceof Promise promise) results.add(promise(promise));
         else throw new IllegalArgumentException("cannot store " + u.getClass().getSimpleName());
       }
-      writer.commit();
       return results;
+    });
+  }
+
+  private interface Writing<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code writing} on the writer and commits it: all of it is durable when this
+   * returns, none of it when it throws. A failed transaction's connection is closed (which
+   * rolls back whatever SQLite left of it) and the next transaction opens a fresh one.
+   * Rolling back on the same connection is not enough: on a full disk or an I/O error SQLite
+   * has already rolled the transaction back itself, so the driver's {@code rollback()} fails,
+   * hiding the cause, and never begins the next transaction: every later statement would
+   * then commit on its own, outside any batch.
+   */
+  private <T> T transaction(Writing<T> writing) throws SQLException {
+    if (writer == null) {
+      Connection c = open(synchronous);
+      c.setAutoCommit(false);
+      writer = c;
+    }
+    try {
+      T result = writing.run();
+      writer.commit();
+      return result;
     } catch (SQLException | RuntimeException e) {
-      writer.rollback();
+      closeQuietly(writer);
+      writer = null;
       throw e;
     }
   }
@@ -330,12 +358,13 @@ final class SqliteStore implements AutoCloseable {
     Connection c = takeReader();
     try {
       c.setAutoCommit(false);
-      try {
-        return reading.run(c);
-      } finally {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
+      T result = reading.run(c);
+      c.rollback();
+      c.setAutoCommit(true);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c); // it may be left inside a transaction: the next read opens a fresh one
+      throw e;
     } finally {
       readers.add(c);
     }
@@ -384,13 +413,10 @@ final class SqliteStore implements AutoCloseable {
   }
 
   private void saveReplicaSet(ReplicaSetTable.Acceptor next) throws SQLException {
-    try {
+    transaction(() -> {
       ReplicaSetTable.save(writer, next);
-      writer.commit();
-    } catch (SQLException e) {
-      writer.rollback();
-      throw e;
-    }
+      return null;
+    });
     replicaSet = next;
   }
 
@@ -402,25 +428,36 @@ final class SqliteStore implements AutoCloseable {
     });
   }
 
+  /** A read connection from the pool; one closed after a failed read is opened again. */
   private Connection takeReader() throws SQLException {
+    Connection c;
     try {
-      return readers.take();
+      c = readers.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SQLException("interrupted while waiting for a read connection", e);
     }
+    if (!c.isClosed()) return c;
+    try {
+      return open(synchronous);
+    } catch (SQLException e) {
+      readers.add(c); // keep its place in the pool for the next read to try again
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // given up either way; the error that failed the work is the one to report
+    }
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     List<Connection> all = new ArrayList<>(readers);
-    all.add(writer);
-    for (Connection c : all) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // closing at shutdown: nothing left to save
-      }
-    }
+    if (writer != null) all.add(writer);
+    for (Connection c : all) closeQuietly(c); // at shutdown: nothing left to save
   }
 }

@@ -35,7 +35,10 @@ import todo.list.TodoList;
  * <p>Writes go one at a time: a change is made on the list, stored, and only then does the
  * server take it as its state and acknowledge it; writes that arrive meanwhile wait in a
  * stash. Reads are answered at once from the last stored state. If a store fails, the
- * server stops, so the next use reloads what the database really holds.
+ * server stops, so the next use reloads what the database really holds; but while this
+ * node's disk refuses writes (full, or failing), a reload could not start, so the server
+ * stays and serves reads, and takes its next write only after starting afresh (a new epoch,
+ * the newest copy), as a server without a majority does.
  */
 public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
@@ -147,7 +150,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private void load() {
     getContext().pipeToSelf(database.start(name), (loaded, failure) ->
-        failure == null ? new Loaded(loaded) : new LoadFailed(failure.getMessage()));
+        failure == null ? new Loaded(loaded) : new LoadFailed(reason(failure)));
   }
 
   @Override
@@ -199,6 +202,12 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   private Behavior<Command> onLoadFailed(LoadFailed m) {
     getContext().getLog().warn("Cannot load list {}: {}", name, m.reason());
+    if (rechecking && database.diskFault() != null) { // still read-only: keep serving reads
+      rechecking = false;
+      refuseStashedWrites("list " + name + " cannot take writes now: " + m.reason());
+      stash.clear();
+      return this;
+    }
     refuseStashedWrites("list " + name + " could not be loaded: " + m.reason());
     return Behaviors.stopped();
   }
@@ -269,13 +278,25 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     getContext().getLog().warn("Store of list {} failed: {}", name, m.reason());
     m.write().replyTo().tell(new Refused(m.reason()));
     refuseStashedWrites(m.reason());
-    return Behaviors.stopped();
+    String diskFault = database.diskFault();
+    if (diskFault == null) return Behaviors.stopped();
+    writing = false; // this epoch writes no more: the next write makes the server start afresh
+    staleBecause = diskFault;
+    stash.clear();
+    return this;
   }
 
   private void refuseStashedWrites(String reason) {
     stash.forEach(c -> {
       if (c instanceof Write w) w.replyTo().tell(new Refused(reason));
     });
+  }
+
+  /** A failure's own message, not that of the CompletionException a stage wraps it in. */
+  private static String reason(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   private Behavior<Command> stashed(Command m) {
