@@ -64,6 +64,12 @@ final class CatchUp {
   private final int page;
   private final AtomicLong behind = new AtomicLong();
   private long seenReplicaSet; // only the actor's thread reads and writes it
+  /**
+   * Off: no catch-up at start, on a peer's return or every interval (tests keep a copy stale
+   * so); a change of the replica set still takes everything from each node of the new set,
+   * since the next change waits for that.
+   */
+  private final boolean enabled;
   private final io.micrometer.core.instrument.Counter listsTaken;
   private final io.micrometer.core.instrument.Counter changesTaken;
 
@@ -76,6 +82,8 @@ final class CatchUp {
     this.timeout = config.getDuration("timeout");
     this.parallelism = config.getInt("parallelism");
     this.page = config.getInt("page");
+    this.enabled = config.getBoolean("enabled");
+    this.seenReplicaSet = replicas.config().version(); // the set it starts with is no change
     metrics.gauge("todo.catchup.lists.behind", behind);
     this.listsTaken = metrics.counter("todo.catchup.lists");
     this.changesTaken = metrics.counter("todo.catchup.changes");
@@ -83,7 +91,6 @@ final class CatchUp {
 
   static Behavior<Command> create(ActorSystem<?> system, Database local, ReplicaSet replicas, MeterRegistry metrics) {
     CatchUp catchUp = new CatchUp(system, local, replicas, metrics);
-    if (!system.settings().config().getBoolean("todo.catch-up.enabled")) return Behaviors.ignore();
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       var cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(
@@ -133,14 +140,14 @@ final class CatchUp {
   }
 
   /** In any state: a peer that joins or comes back is due at once. */
-  private static org.apache.pekko.actor.typed.javadsl.BehaviorBuilder<Command> whenPeersChange(Set<String> due) {
+  private org.apache.pekko.actor.typed.javadsl.BehaviorBuilder<Command> whenPeersChange(Set<String> due) {
     return Behaviors.receive(Command.class)
         .onMessage(Changed.class, m -> {
-          if (m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
+          if (enabled && m.event() instanceof ClusterEvent.MemberUp up) NodeRoles.node(up.member().getRoles()).ifPresent(due::add);
           return Behaviors.same();
         })
         .onMessage(Reachable.class, m -> {
-          NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
+          if (enabled) NodeRoles.node(m.event().member().getRoles()).ifPresent(due::add);
           return Behaviors.same();
         });
   }
@@ -159,7 +166,8 @@ final class CatchUp {
     ReplicaSet.Node oldest = null;
     for (ReplicaSet.Node n : replicas.nodes().values()) {
       if (n.name().equals(replicas.self()) || n.ref() == null || !n.reachable() || !up.contains(n.name())) continue;
-      if (due.contains(n.name()) || !lastDone.containsKey(n.name())) return n;
+      if (due.contains(n.name()) || (enabled && !lastDone.containsKey(n.name()))) return n;
+      if (!enabled) continue;
       if (now - lastDone.get(n.name()) >= interval.toNanos()
           && (oldest == null || lastDone.get(n.name()) < lastDone.get(oldest.name()))) oldest = n;
     }
