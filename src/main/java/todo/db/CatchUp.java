@@ -27,7 +27,7 @@ import todo.node.NodeRoles;
 
 /**
  * A node that was away, or joins with an old folder, takes what it missed from the others
- * in the background (DESIGN §3.5): it compares its lists' positions with a peer's, page by
+ * in the background: it compares its lists' positions with a peer's, page by
  * page, and pulls a delta for every list the peer holds further on, a few at a time, so
  * that live traffic keeps its share of the store. It does so from every peer when it
  * starts, from a peer that joins or becomes reachable again, and from each peer every
