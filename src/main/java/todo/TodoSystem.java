@@ -97,7 +97,9 @@ public final class TodoSystem {
         return database.replicaSet().leave().toCompletableFuture()
             .completeOnTimeout("no majority answered in time", 4, TimeUnit.SECONDS)
             .thenApply(outcome -> {
-              if (outcome.equals("done")) {
+              if (outcome.equals("done") && database.replicaSet().config().nodes().equals(List.of(s.node()))) {
+                log.info("Node {} stays in the replica set {}: it is its only node.", s.node(), database.replicaSet().config());
+              } else if (outcome.equals("done")) {
                 log.info("Node {} left the replica set, now {}.", s.node(), database.replicaSet().config());
               } else {
                 log.info("Node {} stays in the replica set {}: {}. The others count it as down until it returns "

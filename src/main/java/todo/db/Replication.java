@@ -251,6 +251,9 @@ final class Replication {
   private CompletionStage<Database.Newest> prepare(String list, long epoch, int round) {
     ReplicaSet.View view = replicas.view();
     Configuration config = view.config();
+    if (!config.known() && round < SET_MOVED_ROUNDS) { // a node that just joined learns the set within a second
+      return later(() -> prepare(list, epoch, round + 1));
+    }
     startedUnder.put(list, config.version()); // its changes are stamped with it
     Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
     asked.put(replicas.self(), local.promise(list, epoch, replicas.self(), config.version()).toCompletableFuture()
@@ -276,11 +279,15 @@ final class Replication {
         setMoved = true;
       }
       if (setMoved && round < SET_MOVED_ROUNDS) { // a node lags the set, this one does, or the next is being chosen: ask again
-        return CompletableFuture.supplyAsync(() -> epoch, CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS))
-            .thenCompose(e -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
+        return later(() -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
       }
       return adopt(list, epoch, view, answers);
     });
+  }
+
+  /** Runs {@code next} 300 ms from now, on Pekko's dispatcher. */
+  private <T> CompletionStage<T> later(java.util.function.Supplier<CompletionStage<T>> next) {
+    return org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(300), system, next::get);
   }
 
   private CompletionStage<Database.Newest> adopt(String list, long epoch, ReplicaSet.View view, List<Answer> answers) {
