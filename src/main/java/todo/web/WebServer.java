@@ -1,15 +1,21 @@
 package todo.web;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.server.TodoCache;
@@ -23,6 +29,8 @@ public final class WebServer extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   private static final long MAX_BODY = 64 * 1024; // as pekko.http.server.parsing.max-content-length
+  /** Files kept for the node besides HTTP connections: jars, SQLite, peers, the port mapper (about 30 measured alone). */
+  private static final int OWN_FILES = 512;
 
   private final BookRoutes book;
   private final JsonRoutes json;
@@ -41,10 +49,37 @@ public final class WebServer extends AllDirectives {
     this.cluster = new ClusterRoutes(system, node, control);
   }
 
-  /** Binds the routes on {@code host:port}; fails when the port is taken. */
+  /**
+   * Binds the routes on {@code host:port}; fails when the port is taken. Each connection must
+   * send a request head within todo.http-header-timeout ({@link HeaderTimeout}), and the node
+   * takes at most pekko.http.server.max-connections at once, fewer if the open-file limit
+   * would not leave the node files of its own.
+   */
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
                                                    java.util.function.Supplier<String> metrics, String node, String host, int port) {
-    return Http.get(system).newServerAt(host, port).bind(new WebServer(system, cache, database, control, metrics, node).route());
+    Duration headerTimeout = system.settings().config().getDuration("todo.http-header-timeout");
+    Flow<HttpRequest, HttpResponse, NotUsed> routes =
+        new WebServer(system, cache, database, control, metrics, node).route().flow(system);
+    return Http.get(system).newServerAt(host, port)
+        .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections())))
+        .bindFlow(HeaderTimeout.of(headerTimeout).join(routes));
+  }
+
+  /**
+   * Every connection is an open file. Past the process's limit the node could open neither
+   * its SQLite files nor a connection to another node, so HTTP takes only what leaves
+   * {@link #OWN_FILES} free. (On Linux the JVM raises its soft limit to the hard one at start,
+   * so the hard limit is the one that counts.)
+   */
+  private static int maxConnections(int configured) {
+    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) return configured;
+    long limit = os.getMaxFileDescriptorCount();
+    if (limit - OWN_FILES >= configured) return configured;
+    int fitting = (int) Math.max(limit / 2, limit - OWN_FILES);
+    log.warn("The open-file limit is {} (ulimit -Hn): HTTP takes at most {} connections at once instead of {}"
+        + " (pekko.http.server.max-connections). Raise the limit to serve more (LimitNOFILE= under systemd).",
+        limit, fitting, configured);
+    return fitting;
   }
 
   Route route() {
