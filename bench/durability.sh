@@ -48,13 +48,7 @@ start_traced() {
   level[$name]=$sync
 }
 
-start_traced_cluster() { # SHORT_NAME...: the first alone, then the others joining it
-  local first="$1"; shift
-  start_traced "$first" "$(free_port)"
-  wait_health "$first"
-  for n in "$@"; do start_traced "$n" "$(free_port)" "$first"; done
-  wait_cluster
-}
+start_traced_cluster() { start_cluster_with start_traced "$@"; } # the first alone, then the others joining it
 
 # counts SHORT_NAME: "syncs commits writes acknowledged" of that node so far.
 counts() {

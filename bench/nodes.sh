@@ -85,11 +85,14 @@ wait_health() { # SHORT_NAME
 }
 
 # start_cluster SHORT_NAME...: the first node alone, then the others joining it.
-start_cluster() {
-  local first="$1"; shift
-  start_node "$first" "$(free_port)"
+start_cluster() { start_cluster_with start_node "$@"; }
+
+# start_cluster_with STARTER SHORT_NAME...: the same, each node started by STARTER NAME PORT [CONNECT].
+start_cluster_with() {
+  local starter="$1" first="$2"; shift 2
+  "$starter" "$first" "$(free_port)"
   wait_health "$first"
-  for n in "$@"; do start_node "$n" "$(free_port)" "$first"; done
+  for n in "$@"; do "$starter" "$n" "$(free_port)" "$first"; done
   wait_cluster
 }
 
