@@ -78,7 +78,10 @@ public final class ReplicaSet {
     }
     set.refresh();
     // it writes SQLite: blocking, so on the database's threads
-    set.tracker = system.systemActorOf(set.tracker(), TRACKER, DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    // a store that fails (a full disk) throws out of a handler: start the tracker afresh, its state is in the file
+    set.tracker = system.systemActorOf(
+        Behaviors.supervise(set.tracker()).onFailure(Exception.class, org.apache.pekko.actor.typed.SupervisorStrategy.restart()),
+        TRACKER, DispatcherSelector.fromConfig("todo.db-dispatcher"));
     return set;
   }
 
