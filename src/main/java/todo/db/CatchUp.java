@@ -190,7 +190,7 @@ final class CatchUp {
   /** Compares every list with {@code peer}'s, then pulls what is behind here. */
   private CompletionStage<Stats> from(ReplicaSet.ReplicaNode peer) {
     long started = System.nanoTime();
-    return compare(peer, "", new ArrayList<>(), new int[1]).thenCompose(found -> {
+    return compare(peer, "", new ArrayList<>(), new int[1]).thenComposeAsync(found -> {
       List<Behind> lagging = found.lagging;
       if (lagging.isEmpty()) return CompletableFuture.completedFuture(new Stats(found.compared, 0, 0, 0, 0, System.nanoTime() - started));
       log.info("Catching up from {}: {} of {} lists are behind here.", peer.name(), lagging.size(), found.compared);
@@ -213,16 +213,16 @@ final class CatchUp {
               log.info("Catching up from {}: {} of {} lists taken ({} changes).", peer.name(), progress[0], lagging.size(), progress[1]);
             }
           }), system)
-          .thenApply(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
-              System.nanoTime() - started));
-    });
+          .thenApplyAsync(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
+              System.nanoTime() - started), system.executionContext());
+    }, system.executionContext());
   }
 
   private record Compared(int compared, List<Behind> lagging) {}
 
   private CompletionStage<Compared> compare(ReplicaSet.ReplicaNode peer, String after, List<Behind> lagging, int[] compared) {
     return AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(), r -> new Replica.GetPositions(after, page, r), timeout,
-        system.scheduler()).thenCompose(answer -> {
+        system.scheduler()).thenComposeAsync(answer -> {
           SortedMap<String, Position> theirs = answer.lists();
           if (theirs.isEmpty()) return CompletableFuture.completedFuture(new Compared(compared[0], lagging));
           compared[0] += theirs.size();
@@ -232,15 +232,15 @@ final class CatchUp {
             });
             return compare(peer, theirs.lastKey(), lagging, compared);
           });
-        });
+        }, system.executionContext());
   }
 
   /** Pulls one list's delta; the number of changes taken, or -1 when it failed. */
   private CompletionStage<Long> pull(ReplicaSet.ReplicaNode peer, Behind b) {
     return AskPattern.<Replica.Command, Delta>ask(peer.ref(), r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout,
             system.scheduler())
-        .thenCompose(delta -> delta.received(system))
-        .thenCompose(delta -> local.applyDelta(delta, -1))
+        .thenComposeAsync(delta -> delta.received(system), system.executionContext())
+        .thenComposeAsync(delta -> local.applyDelta(delta, -1), system.executionContext())
         .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)
         .exceptionally(failure -> {
           log.debug("Could not take {} from {}: {}", b.list(), peer.name(), Replication.reason(failure));

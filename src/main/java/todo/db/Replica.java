@@ -72,7 +72,7 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {
-          answer(m.delta().received(system).thenCompose(d -> store.applyDelta(d, m.authority())), node, m.replyTo());
+          answer(m.delta().received(system).thenComposeAsync(d -> store.applyDelta(d, m.authority()), system.executionContext()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(Prepare.class, m -> {

@@ -109,7 +109,8 @@ public final class ReplicaSet {
             node + " is a running member: stop it (it then leaves gracefully) instead of forgetting it");
       }
     }
-    return change(ReplicaSetChange.forget(nodes)).thenApply(r -> r.equals(ReplicaSetChange.DONE) ? "forgotten" : r);
+    return change(ReplicaSetChange.forget(nodes))
+        .thenApplyAsync(r -> r.equals(ReplicaSetChange.DONE) ? "forgotten" : r, system.executionContext());
   }
 
   /**

@@ -26,7 +26,7 @@ import todo.list.TodoList;
 /**
  * This node's SQLite file, the book's {@code DatabaseWorker}: it applies changes, deltas
  * and promises to the copies of lists it holds, and reads them. It knows nothing of the
- * other nodes; the cluster layer ({@code todo.db}) calls it.
+ * other nodes: the cluster layer above calls it, never the other way.
  *
  * <p>Writes queue up for one writer that commits whatever has gathered in one transaction
  * (group commit), so many lists writing at once share a commit. A write completes only once
