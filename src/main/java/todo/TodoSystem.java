@@ -19,7 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.db.Database;
-import todo.db.StoreException;
+import todo.db.DatabaseSettings;
+import todo.store.StoreException;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
 import todo.node.ClusterNode;
@@ -72,7 +73,7 @@ public final class TodoSystem {
   private Incarnation boot(NodeSettings s) {
     ActorSystem<Void> system = ClusterNode.start(s);
     try {
-      Database database = Database.open(system, s.node(), s.dbFolder(), metrics);
+      Database database = Database.open(system, s.node(), s.dbFolder(), DatabaseSettings.from(system.settings().config()), metrics);
       TodoServer.init(system, database, s.node());
       todo.dist.DistNode.start(system, s.node(), this::connect); // the chapter's primitives (todo shell drives them)
       TodoCache cache = new TodoCache(system);
@@ -222,7 +223,7 @@ public final class TodoSystem {
       }
 
       @Override
-      public todo.db.Configuration replicaSet() {
+      public todo.store.Configuration replicaSet() {
         return now.database().replicaSet().config();
       }
     };

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import todo.db.StoreException;
+import todo.store.StoreException;
 import todo.dist.DistNode;
 import todo.node.BadSettings;
 import todo.node.CannotStart;

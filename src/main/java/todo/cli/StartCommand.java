@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import todo.TodoSystem;
-import todo.db.StoreException;
+import todo.store.StoreException;
 import todo.node.BadSettings;
 import todo.node.NodeSettings;
 

@@ -24,6 +24,10 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.node.NodeRoles;
+import todo.store.Delta;
+import todo.store.Outcome;
+import todo.store.Position;
+import todo.store.Store;
 
 /**
  * A node that was away, or joins with an old folder, takes what it missed from the others
@@ -56,7 +60,7 @@ final class CatchUp {
   record Stats(int compared, int behind, int taken, long changes, int failed, long nanos) {}
 
   private final ActorSystem<?> system;
-  private final Database local;
+  private final Store local;
   private final ReplicaSet replicas;
   private final Duration interval;
   private final Duration timeout;
@@ -73,24 +77,24 @@ final class CatchUp {
   private final io.micrometer.core.instrument.Counter listsTaken;
   private final io.micrometer.core.instrument.Counter changesTaken;
 
-  private CatchUp(ActorSystem<?> system, Database local, ReplicaSet replicas, MeterRegistry metrics) {
-    var config = system.settings().config().getConfig("todo.catch-up");
+  private CatchUp(ActorSystem<?> system, Store local, ReplicaSet replicas, CatchUpSettings settings, MeterRegistry metrics) {
     this.system = system;
     this.local = local;
     this.replicas = replicas;
-    this.interval = config.getDuration("interval");
-    this.timeout = config.getDuration("timeout");
-    this.parallelism = config.getInt("parallelism");
-    this.page = config.getInt("page");
-    this.enabled = config.getBoolean("enabled");
+    this.interval = settings.interval();
+    this.timeout = settings.timeout();
+    this.parallelism = settings.parallelism();
+    this.page = settings.page();
+    this.enabled = settings.enabled();
     this.seenReplicaSet = replicas.config().version(); // the set it starts with is no change
     metrics.gauge("todo.catchup.lists.behind", behind);
     this.listsTaken = metrics.counter("todo.catchup.lists");
     this.changesTaken = metrics.counter("todo.catchup.changes");
   }
 
-  static Behavior<Command> create(ActorSystem<?> system, Database local, ReplicaSet replicas, MeterRegistry metrics) {
-    CatchUp catchUp = new CatchUp(system, local, replicas, metrics);
+  static Behavior<Command> create(ActorSystem<?> system, Store local, ReplicaSet replicas, CatchUpSettings settings,
+                                  MeterRegistry metrics) {
+    CatchUp catchUp = new CatchUp(system, local, replicas, settings, metrics);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       var cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(
@@ -109,7 +113,7 @@ final class CatchUp {
   private Behavior<Command> idle(Map<String, Long> lastDone, Set<String> due) {
     return whenPeersChange(due)
         .onMessage(Tick.class, m -> {
-          ReplicaSet.Node peer = next(lastDone, due);
+          ReplicaSet.ReplicaNode peer = next(lastDone, due);
           if (peer == null) return Behaviors.same();
           due.remove(peer.name());
           long replicaSet = replicas.config().version();
@@ -153,7 +157,7 @@ final class CatchUp {
   }
 
   /** The peer to catch up from now: one that is due, else one not caught up from for an interval. */
-  private ReplicaSet.Node next(Map<String, Long> lastDone, Set<String> due) {
+  private ReplicaSet.ReplicaNode next(Map<String, Long> lastDone, Set<String> due) {
     long now = System.nanoTime();
     if (replicas.config().version() != seenReplicaSet) { // a new set: take everything from each node of it again
       seenReplicaSet = replicas.config().version();
@@ -163,8 +167,8 @@ final class CatchUp {
     for (org.apache.pekko.cluster.Member m : Cluster.get(system).state().getMembers()) {
       if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) NodeRoles.node(m.getRoles()).ifPresent(up::add);
     }
-    ReplicaSet.Node oldest = null;
-    for (ReplicaSet.Node n : replicas.nodes().values()) {
+    ReplicaSet.ReplicaNode oldest = null;
+    for (ReplicaSet.ReplicaNode n : replicas.nodes().values()) {
       if (n.name().equals(replicas.self()) || n.ref() == null || !n.reachable() || !up.contains(n.name())) continue;
       if (due.contains(n.name()) || (enabled && !lastDone.containsKey(n.name()))) return n;
       if (!enabled) continue;
@@ -184,9 +188,9 @@ final class CatchUp {
   private record Behind(String list, Position mine, Position theirs) {}
 
   /** Compares every list with {@code peer}'s, then pulls what is behind here. */
-  private CompletionStage<Stats> from(ReplicaSet.Node peer) {
+  private CompletionStage<Stats> from(ReplicaSet.ReplicaNode peer) {
     long started = System.nanoTime();
-    return compare(peer, "", new ArrayList<>(), new int[1]).thenCompose(found -> {
+    return compare(peer, "", new ArrayList<>(), new int[1]).thenComposeAsync(found -> {
       List<Behind> lagging = found.lagging;
       if (lagging.isEmpty()) return CompletableFuture.completedFuture(new Stats(found.compared, 0, 0, 0, 0, System.nanoTime() - started));
       log.info("Catching up from {}: {} of {} lists are behind here.", peer.name(), lagging.size(), found.compared);
@@ -209,16 +213,16 @@ final class CatchUp {
               log.info("Catching up from {}: {} of {} lists taken ({} changes).", peer.name(), progress[0], lagging.size(), progress[1]);
             }
           }), system)
-          .thenApply(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
-              System.nanoTime() - started));
-    });
+          .thenApplyAsync(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
+              System.nanoTime() - started), system.executionContext());
+    }, system.executionContext());
   }
 
   private record Compared(int compared, List<Behind> lagging) {}
 
-  private CompletionStage<Compared> compare(ReplicaSet.Node peer, String after, List<Behind> lagging, int[] compared) {
+  private CompletionStage<Compared> compare(ReplicaSet.ReplicaNode peer, String after, List<Behind> lagging, int[] compared) {
     return AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(), r -> new Replica.GetPositions(after, page, r), timeout,
-        system.scheduler()).thenCompose(answer -> {
+        system.scheduler()).thenComposeAsync(answer -> {
           SortedMap<String, Position> theirs = answer.lists();
           if (theirs.isEmpty()) return CompletableFuture.completedFuture(new Compared(compared[0], lagging));
           compared[0] += theirs.size();
@@ -228,15 +232,15 @@ final class CatchUp {
             });
             return compare(peer, theirs.lastKey(), lagging, compared);
           });
-        });
+        }, system.executionContext());
   }
 
   /** Pulls one list's delta; the number of changes taken, or -1 when it failed. */
-  private CompletionStage<Long> pull(ReplicaSet.Node peer, Behind b) {
+  private CompletionStage<Long> pull(ReplicaSet.ReplicaNode peer, Behind b) {
     return AskPattern.<Replica.Command, Delta>ask(peer.ref(), r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout,
             system.scheduler())
-        .thenCompose(delta -> delta.received(system))
-        .thenCompose(delta -> local.storeLocal(delta, -1))
+        .thenComposeAsync(delta -> delta.received(system), system.executionContext())
+        .thenComposeAsync(delta -> local.applyDelta(delta, -1), system.executionContext())
         .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)
         .exceptionally(failure -> {
           log.debug("Could not take {} from {}: {}", b.list(), peer.name(), Replication.reason(failure));

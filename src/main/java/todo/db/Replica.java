@@ -5,6 +5,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import todo.CborSerializable;
+import todo.store.Delta;
+import todo.store.Outcome;
+import todo.store.Position;
+import todo.store.Result;
+import todo.store.Stamped;
+import todo.store.Store;
 
 /**
  * This node's copy of every list, as other nodes reach it: the remote half of
@@ -55,42 +61,42 @@ public final class Replica {
 
   private Replica() {}
 
-  public static Behavior<Command> create(Database database, String node) {
-    return Behaviors.setup(ctx -> behaviour(ctx.getSystem(), database, node));
+  public static Behavior<Command> create(Store store, String node) {
+    return Behaviors.setup(ctx -> behaviour(ctx.getSystem(), store, node));
   }
 
-  private static Behavior<Command> behaviour(org.apache.pekko.actor.typed.ActorSystem<?> system, Database database, String node) {
+  private static Behavior<Command> behaviour(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String node) {
     return Behaviors.receive(Command.class)
         .onMessage(StoreChange.class, m -> {
-          answer(database.storeLocal(m.change()), node, m.replyTo());
+          answer(store.applyChange(m.change()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {
-          answer(m.delta().received(system).thenCompose(d -> database.storeLocal(d, m.authority())), node, m.replyTo());
+          answer(m.delta().received(system).thenComposeAsync(d -> store.applyDelta(d, m.authority()), system.executionContext()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(Prepare.class, m -> {
-          answer(database.promise(m.list(), m.epoch(), m.server(), m.replicaSet()), node, m.replyTo());
+          answer(store.promise(m.list(), m.epoch(), m.server(), m.replicaSet()), node, m.replyTo());
           return Behaviors.same();
         })
         .onMessage(GetPosition.class, m -> {
-          database.position(m.list()).whenComplete((p, failure) -> m.replyTo().tell(failure == null
+          store.position(m.list()).whenComplete((p, failure) -> m.replyTo().tell(failure == null
               ? new Reply(node, null, p, 0, null)
               : new Reply(node, null, null, 0, Replication.reason(failure))));
           return Behaviors.same();
         })
         .onMessage(GetDelta.class, m -> {
-          database.delta(m.list(), m.since()).thenAccept(d -> m.replyTo().tell(d.toSend(system)));
+          store.delta(m.list(), m.since()).thenAccept(d -> m.replyTo().tell(d.toSend(system)));
           return Behaviors.same();
         })
         .onMessage(GetPositions.class, m -> {
-          database.positionsAfter(m.after(), m.limit()).thenAccept(page -> m.replyTo().tell(new Positions(node, page)));
+          store.positionsAfter(m.after(), m.limit()).thenAccept(page -> m.replyTo().tell(new Positions(node, page)));
           return Behaviors.same();
         })
         .build();
   }
 
-  private static void answer(java.util.concurrent.CompletionStage<SqliteStore.Result> result, String node,
+  private static void answer(java.util.concurrent.CompletionStage<Result> result, String node,
                              ActorRef<Reply> replyTo) {
     result.whenComplete((r, failure) -> replyTo.tell(failure == null
         ? new Reply(node, r.outcome(), r.position(), r.promised(), null, r.replicaSet())

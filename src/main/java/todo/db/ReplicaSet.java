@@ -1,7 +1,6 @@
 package todo.db;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,19 +12,16 @@ import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import todo.CborSerializable;
 import todo.node.NodeRoles;
+import todo.store.Configuration;
+import todo.store.Store;
 
 /**
  * The nodes every change must reach: an agreed, versioned {@link Configuration}. A node
@@ -37,7 +33,7 @@ import todo.node.NodeRoles;
  * from a folder of a larger cluster refuses writes until a majority of its set is back.
  *
  * <p>Each node keeps the latest set it knows to be chosen, and its acceptor state, in its
- * SQLite file; a tracker (at {@code /system/replica-set}) answers proposers, tells the
+ * SQLite file; a {@link ReplicaSetTracker} (at {@code /system/replica-set}) answers proposers, tells the
  * other members the set every second, and proposes this node's own addition when it is a
  * member of the cluster but not of the set. A node leaving gracefully proposes its own
  * removal before it goes; if no majority accepts (the others are leaving too), it stays.
@@ -45,32 +41,31 @@ import todo.node.NodeRoles;
 public final class ReplicaSet {
 
   private static final Logger log = LoggerFactory.getLogger(ReplicaSet.class);
-  static final String TRACKER = "replica-set";
-  /** A fresh node that learned no set in this time, and is the oldest member, founds one. */
-  private static final Duration FOUND_AFTER = Duration.ofSeconds(5);
-  /** A proposal accepted here and not chosen in this time is finished by this node. */
-  private static final Duration COMPLETE_AFTER = Duration.ofSeconds(3);
 
-  /** One replica: {@code ref} is null while the node is not a member (crashed, not back yet). */
-  public record Node(String name, ActorRef<Replica.Command> ref, boolean reachable) {}
+  /**
+   * One node of the replica set as this node sees it now: {@code ref}, its {@link Replica},
+   * is null while the node is not a member (crashed, not back yet).
+   */
+  public record ReplicaNode(String name, ActorRef<Replica.Command> ref, boolean reachable) {}
 
   /** The agreed set and its nodes as this node sees them now, from one moment. */
-  public record View(Configuration config, Map<String, Node> nodes) {}
+  public record View(Configuration config, Map<String, ReplicaNode> nodes) {}
 
   private final String self;
   private final ActorSystem<?> system;
-  private final SqliteStore store;
+  private final Store store;
   private final AtomicReference<View> view = new AtomicReference<>(new View(Configuration.NONE, Map.of()));
-  private ActorRef<Command> tracker;
+  private ActorRef<ReplicaSetTracker.Command> tracker;
   private volatile boolean leaving;
 
-  private ReplicaSet(String self, ActorSystem<?> system, SqliteStore store) {
+  private ReplicaSet(String self, ActorSystem<?> system, Store store) {
     this.self = self;
     this.system = system;
     this.store = store;
   }
 
-  static ReplicaSet start(ActorSystem<?> system, SqliteStore store, String self) {
+  /** The replica set of the node {@code self}, as its store holds it, with its tracker started. */
+  static ReplicaSet start(ActorSystem<?> system, Store store, String self) {
     ReplicaSet set = new ReplicaSet(self, system, store);
     Configuration stored = store.replicaSet().chosen();
     if (!stored.known() && upDataMembers(Cluster.get(system)).stream().allMatch(m -> nameOf(m).equals(self))) {
@@ -78,10 +73,8 @@ public final class ReplicaSet {
     }
     set.refresh();
     // it writes SQLite: blocking, so on the database's threads
-    // a store that fails (a full disk) throws out of a handler: start the tracker afresh, its state is in the file
-    set.tracker = system.systemActorOf(
-        Behaviors.supervise(set.tracker()).onFailure(Exception.class, org.apache.pekko.actor.typed.SupervisorStrategy.restart()),
-        TRACKER, DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    set.tracker = system.systemActorOf(ReplicaSetTracker.create(set, store), ReplicaSetTracker.NAME,
+        DispatcherSelector.fromConfig("todo.db-dispatcher"));
     return set;
   }
 
@@ -100,7 +93,7 @@ public final class ReplicaSet {
   }
 
   /** The replica set's nodes as this node sees them now (this node included when it is one). */
-  public Map<String, Node> nodes() {
+  public Map<String, ReplicaNode> nodes() {
     return view.get().nodes();
   }
 
@@ -116,7 +109,8 @@ public final class ReplicaSet {
             node + " is a running member: stop it (it then leaves gracefully) instead of forgetting it");
       }
     }
-    return change(ReplicaSetChange.forget(nodes)).thenApply(r -> r.equals(ReplicaSetChange.DONE) ? "forgotten" : r);
+    return change(ReplicaSetChange.forget(nodes))
+        .thenApplyAsync(r -> r.equals(ReplicaSetChange.DONE) ? "forgotten" : r, system.executionContext());
   }
 
   /**
@@ -129,12 +123,13 @@ public final class ReplicaSet {
   }
 
   private CompletionStage<String> change(ReplicaSetChange.Change change) {
-    return AskPattern.<Command, String>ask(tracker, r -> new Propose(change, r), Duration.ofSeconds(15), system.scheduler());
+    return AskPattern.<ReplicaSetTracker.Command, String>ask(tracker, r -> new ReplicaSetTracker.Propose(change, r),
+        Duration.ofSeconds(15), system.scheduler());
   }
 
   /** Catch-up took everything {@code peer} held, in a pass begun under replica set {@code version}. */
   void pulledFrom(String peer, long version) {
-    tracker.tell(new PulledFrom(peer, version));
+    tracker.tell(new ReplicaSetTracker.PulledFrom(peer, version));
   }
 
   /** Another node's reply showed that {@code node} is behind this node's replica set: tell it. */
@@ -142,128 +137,8 @@ public final class ReplicaSet {
     tellBehindTracker(trackers(List.of(node)).get(node), config());
   }
 
-  void tellBehindTracker(ActorRef<Command> tracker, Configuration chosen) {
-    if (tracker != null) tracker.tell(new Learn(chosen, self));
-  }
-
-  // ---- the tracker: one per node, at /system/replica-set
-
-  /** What the tracker of each node takes. */
-  public sealed interface Command extends CborSerializable {}
-
-  /** A chosen replica set, to take when newer; {@code from}: the node that tells it. */
-  public record Learn(Configuration chosen, String from) implements Command {}
-
-  /** Paxos phase 1 for {@code version}: promise {@code ballot}, and say what was accepted. */
-  public record PrepareNext(long version, Ballot ballot, ActorRef<Promised> replyTo) implements Command {}
-
-  /**
-   * The answer to {@link PrepareNext}: this node's acceptor state after it, and the peers
-   * that catch-up took everything from since it took {@code chosen} ({@code pulledFrom}).
-   */
-  public record Promised(String node, Configuration chosen, Ballot promised, Configuration accepted, Ballot acceptedBallot,
-                         List<String> pulledFrom) implements CborSerializable {}
-
-  /** Paxos phase 2: accept {@code proposal} under {@code ballot}. */
-  public record AcceptNext(Configuration proposal, Ballot ballot, ActorRef<Accepted> replyTo) implements Command {}
-
-  public record Accepted(String node, boolean accepted, Configuration chosen) implements CborSerializable {}
-
-  private record Propose(ReplicaSetChange.Change change, ActorRef<String> replyTo) implements Command {}
-
-  private record Proposed(String outcome) implements Command {}
-
-  private record PulledFrom(String peer, long version) implements Command {}
-
-  private record Changed(ClusterEvent.ClusterDomainEvent event) implements Command {}
-
-  private enum Tick implements Command { INSTANCE }
-
-  private Behavior<Command> tracker() {
-    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
-      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
-      Cluster.get(system).subscriptions().tell(Subscribe.create(
-          ctx.messageAdapter(ClusterEvent.ClusterDomainEvent.class, Changed::new), ClusterEvent.ClusterDomainEvent.class));
-      ReplicaSetChange proposer = new ReplicaSetChange(this, system);
-      Set<String> pulled = new HashSet<>();
-      long[] pulledUnder = {config().version()};
-      long started = System.nanoTime();
-      boolean[] proposing = {false};
-      long[] acceptedSince = {0};
-      String[] lastRefusal = {null};
-      return Behaviors.receive(Command.class)
-          .onMessage(Changed.class, m -> {
-            refresh();
-            return Behaviors.same();
-          })
-          .onMessage(Tick.class, m -> {
-            refresh();
-            Configuration mine = config();
-            for (Member member : upDataMembers(Cluster.get(system))) {
-              if (!nameOf(member).equals(self) && mine.known()) trackerOf(member.address().toString()).tell(new Learn(mine, self));
-            }
-            if (!mine.known() && System.nanoTime() - started > FOUND_AFTER.toNanos() && oldestUpDataMember()) {
-              learn(Configuration.founding(self), "no member knew a replica set, and this node is the oldest: founded one");
-            }
-            if (proposing[0] || leaving || !mine.known() || !upInCluster()) return Behaviors.same();
-            // a proposal accepted here whose proposer went quiet blocks writes: see it chosen (or not)
-            boolean dangling = store.replicaSet().accepted() != null;
-            if (!dangling) acceptedSince[0] = 0;
-            else if (acceptedSince[0] == 0) acceptedSince[0] = System.nanoTime();
-            ReplicaSetChange.Change next = dangling && System.nanoTime() - acceptedSince[0] > COMPLETE_AFTER.toNanos()
-                ? ReplicaSetChange.complete() : !mine.contains(self) ? ReplicaSetChange.join(self) : null;
-            if (next != null) {
-              proposing[0] = true;
-              ctx.pipeToSelf(proposer.run(next), (outcome, failure) ->
-                  new Proposed(failure == null ? outcome : Replication.reason(failure)));
-            }
-            return Behaviors.same();
-          })
-          .onMessage(Proposed.class, m -> {
-            proposing[0] = false;
-            if (!m.outcome().equals(ReplicaSetChange.DONE) && !m.outcome().equals(lastRefusal[0])) {
-              log.info("Node {} is not in the replica set {} yet: {}", self, config(), m.outcome());
-            }
-            lastRefusal[0] = m.outcome().equals(ReplicaSetChange.DONE) ? null : m.outcome();
-            return Behaviors.same();
-          })
-          .onMessage(Propose.class, m -> {
-            // an operator's or a leaving node's change waits for no tick; one at a time all the same
-            proposer.run(m.change()).whenComplete((outcome, failure) ->
-                m.replyTo().tell(failure == null ? outcome : Replication.reason(failure)));
-            return Behaviors.same();
-          })
-          .onMessage(Learn.class, m -> {
-            learnFrom(m.chosen(), m.from());
-            return Behaviors.same();
-          })
-          .onMessage(PrepareNext.class, m -> {
-            ReplicaSetTable.Acceptor a = store.promiseReplicaSet(m.version(), m.ballot());
-            if (a.chosen().version() != pulledUnder[0]) {
-              pulled.clear();
-              pulledUnder[0] = a.chosen().version();
-            }
-            List<String> synced = new java.util.ArrayList<>(pulled);
-            if (a.chosen().contains(self)) synced.add(self);
-            m.replyTo().tell(new Promised(self, a.chosen(), a.promised(), a.accepted(), a.acceptedBallot(), synced));
-            return Behaviors.same();
-          })
-          .onMessage(AcceptNext.class, m -> {
-            boolean ok = store.acceptReplicaSet(m.proposal(), m.ballot());
-            m.replyTo().tell(new Accepted(self, ok, store.replicaSet().chosen()));
-            return Behaviors.same();
-          })
-          .onMessage(PulledFrom.class, m -> {
-            long now = config().version();
-            if (pulledUnder[0] != now) { // a new set: what was taken under the old one does not count
-              pulled.clear();
-              pulledUnder[0] = now;
-            }
-            if (m.version() == now) pulled.add(m.peer());
-            return Behaviors.same();
-          })
-          .build();
-    }));
+  void tellBehindTracker(ActorRef<ReplicaSetTracker.Command> tracker, Configuration chosen) {
+    if (tracker != null) tracker.tell(new ReplicaSetTracker.Learn(chosen, self));
   }
 
   /**
@@ -289,7 +164,13 @@ public final class ReplicaSet {
 
   private final Set<String> warnedAbout = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private void learn(Configuration chosen, String why) {
+  /** True once this node is leaving gracefully: it never proposes itself again. */
+  boolean leaving() {
+    return leaving;
+  }
+
+  /** Takes {@code chosen} when newer than the stored set, and logs it with {@code why} (null: no reason to give). */
+  void learn(Configuration chosen, String why) {
     try {
       if (!store.learnReplicaSet(chosen)) return;
     } catch (java.sql.SQLException e) {
@@ -300,13 +181,13 @@ public final class ReplicaSet {
     log.info("Replica set: {}{}", chosen, why == null ? "" : " (" + why + ")");
   }
 
-  private ActorRef<Command> trackerOf(String address) {
-    return ActorRefResolver.get(system).resolveActorRef(address + "/system/" + TRACKER);
+  ActorRef<ReplicaSetTracker.Command> trackerOf(String address) {
+    return ActorRefResolver.get(system).resolveActorRef(address + "/system/" + ReplicaSetTracker.NAME);
   }
 
   /** The trackers of {@code nodes} that are members now (null for one that is not). */
-  Map<String, ActorRef<Command>> trackers(java.util.Collection<String> nodes) {
-    Map<String, ActorRef<Command>> found = new LinkedHashMap<>();
+  Map<String, ActorRef<ReplicaSetTracker.Command>> trackers(java.util.Collection<String> nodes) {
+    Map<String, ActorRef<ReplicaSetTracker.Command>> found = new LinkedHashMap<>();
     Map<String, Member> members = new LinkedHashMap<>();
     for (Member m : upDataMembers(Cluster.get(system))) members.put(nameOf(m), m);
     for (String node : new TreeSet<>(nodes)) {
@@ -317,15 +198,15 @@ public final class ReplicaSet {
   }
 
   /** The trackers of every data member now, this node's included. */
-  Map<String, ActorRef<Command>> memberTrackers() {
+  Map<String, ActorRef<ReplicaSetTracker.Command>> memberTrackers() {
     return trackers(upDataMembers(Cluster.get(system)).stream().map(ReplicaSet::nameOf).toList());
   }
 
-  SqliteStore store() {
+  Store store() {
     return store;
   }
 
-  private boolean upInCluster() {
+  boolean upInCluster() {
     return upDataMembers(Cluster.get(system)).stream().anyMatch(m -> nameOf(m).equals(self));
   }
 
@@ -336,7 +217,7 @@ public final class ReplicaSet {
     return me != null && other != null && other.isOlderThan(me);
   }
 
-  private boolean oldestUpDataMember() {
+  boolean oldestUpDataMember() {
     List<Member> up = upDataMembers(Cluster.get(system));
     Member me = up.stream().filter(m -> nameOf(m).equals(self)).findFirst().orElse(null);
     return me != null && up.stream().noneMatch(m -> m != me && m.isOlderThan(me));
@@ -355,7 +236,7 @@ public final class ReplicaSet {
   }
 
   /** Computes the view again from the stored set and the cluster's members now. */
-  private void refresh() {
+  void refresh() {
     Configuration config = store.replicaSet().chosen();
     Cluster cluster = Cluster.get(system);
     Map<String, Member> members = new LinkedHashMap<>();
@@ -365,11 +246,11 @@ public final class ReplicaSet {
     }
     Set<Member> unreachable = cluster.state().getUnreachable();
     ActorRefResolver resolver = ActorRefResolver.get(system);
-    Map<String, Node> nodes = new LinkedHashMap<>();
+    Map<String, ReplicaNode> nodes = new LinkedHashMap<>();
     for (String name : config.nodes()) {
       Member m = members.get(name);
       ActorRef<Replica.Command> ref = m == null ? null : resolver.resolveActorRef(m.address() + "/system/" + Replica.NAME);
-      nodes.put(name, new Node(name, ref, m != null && !unreachable.contains(m)));
+      nodes.put(name, new ReplicaNode(name, ref, m != null && !unreachable.contains(m)));
     }
     view.set(new View(config, java.util.Collections.unmodifiableMap(nodes)));
   }

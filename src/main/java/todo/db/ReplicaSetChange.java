@@ -16,6 +16,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import todo.store.Ballot;
+import todo.store.Configuration;
+import todo.store.Store;
 
 /**
  * Chooses the next version of the replica set (single-decree Paxos, one instance per
@@ -37,7 +40,7 @@ final class ReplicaSetChange {
 
   /** A change of the set: the next set made from the current one (empty: nothing to do). */
   interface Change {
-    Optional<Configuration> next(Configuration current, SqliteStore store);
+    Optional<Configuration> next(Configuration current, Store store);
 
     /** Nodes of the current set that do not vote (forgotten ones). */
     default Set<String> notVoting() {
@@ -49,7 +52,7 @@ final class ReplicaSetChange {
 
   static Change join(String node) {
     return new Change() {
-      public Optional<Configuration> next(Configuration c, SqliteStore store) {
+      public Optional<Configuration> next(Configuration c, Store store) {
         return c.contains(node) ? Optional.empty() : Optional.of(c.with(node));
       }
 
@@ -61,7 +64,7 @@ final class ReplicaSetChange {
 
   static Change leave(String node) {
     return new Change() {
-      public Optional<Configuration> next(Configuration c, SqliteStore store) {
+      public Optional<Configuration> next(Configuration c, Store store) {
         return !c.contains(node) || c.nodes().size() == 1 ? Optional.empty() : Optional.of(c.without(List.of(node)));
       }
 
@@ -73,7 +76,7 @@ final class ReplicaSetChange {
 
   static Change forget(List<String> nodes) {
     return new Change() {
-      public Optional<Configuration> next(Configuration c, SqliteStore store) {
+      public Optional<Configuration> next(Configuration c, Store store) {
         return nodes.stream().noneMatch(c::contains) ? Optional.empty() : Optional.of(c.without(nodes));
       }
 
@@ -90,7 +93,7 @@ final class ReplicaSetChange {
   /** Finishes the choice of a proposal this node accepted, whose proposer went silent. */
   static Change complete() {
     return new Change() {
-      public Optional<Configuration> next(Configuration c, SqliteStore store) {
+      public Optional<Configuration> next(Configuration c, Store store) {
         Configuration accepted = store.replicaSet().accepted();
         return accepted == null || accepted.version() != c.version() + 1 ? Optional.empty() : Optional.of(accepted);
       }
@@ -127,23 +130,23 @@ final class ReplicaSetChange {
     int majority = voters.size() / 2 + 1;
     Ballot ballot = new Ballot(Math.max(highestRound.get(), set.store().replicaSet().promised().round()) + 1, set.self());
     highestRound.accumulateAndGet(ballot.round(), Math::max);
-    Map<String, ActorRef<ReplicaSet.Command>> trackers = set.trackers(voters);
+    Map<String, ActorRef<ReplicaSetTracker.Command>> trackers = set.trackers(voters);
 
-    return this.<ReplicaSet.Promised>askAll(trackers, r -> new ReplicaSet.PrepareNext(current.version() + 1, ballot, r)).thenComposeAsync(answers -> {
-      List<ReplicaSet.Promised> heard = answers.values().stream().filter(java.util.Objects::nonNull)
-          .map(ReplicaSet.Promised.class::cast).toList();
+    return this.<ReplicaSetTracker.Promised>askAll(trackers, r -> new ReplicaSetTracker.PrepareNext(current.version() + 1, ballot, r)).thenComposeAsync(answers -> {
+      List<ReplicaSetTracker.Promised> heard = answers.values().stream().filter(java.util.Objects::nonNull)
+          .map(ReplicaSetTracker.Promised.class::cast).toList();
       heard.forEach(p -> highestRound.accumulateAndGet(p.promised().round(), Math::max));
-      Optional<Configuration> newer = heard.stream().map(ReplicaSet.Promised::chosen)
+      Optional<Configuration> newer = heard.stream().map(ReplicaSetTracker.Promised::chosen)
           .filter(c -> c.cluster().equals(current.cluster()) && c.version() > current.version())
           .max(Comparator.comparingLong(Configuration::version));
       if (newer.isPresent()) { // the set moved on: take it, and look again
         set.learnFrom(newer.get(), null);
         return again(change, attempt, "the replica set changed meanwhile");
       }
-      for (ReplicaSet.Promised p : heard) { // a voter behind: tell it the set this node knows
+      for (ReplicaSetTracker.Promised p : heard) { // a voter behind: tell it the set this node knows
         if (p.chosen().version() < current.version()) set.tellBehindTracker(trackers.get(p.node()), current);
       }
-      List<ReplicaSet.Promised> granted = heard.stream()
+      List<ReplicaSetTracker.Promised> granted = heard.stream()
           .filter(p -> p.chosen().version() == current.version() && p.promised().equals(ballot)).toList();
       if (granted.size() < majority) {
         List<String> silent = answers.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
@@ -155,13 +158,13 @@ final class ReplicaSetChange {
         return again(change, attempt, "waiting for a majority of " + current + " to catch up on the last change");
       }
       Configuration value = granted.stream().filter(p -> p.accepted() != null && p.accepted().version() == current.version() + 1)
-          .max(Comparator.comparing(ReplicaSet.Promised::acceptedBallot)).map(ReplicaSet.Promised::accepted).orElse(target.get());
-      return this.<ReplicaSet.Accepted>askAll(trackers, r -> new ReplicaSet.AcceptNext(value, ballot, r)).thenComposeAsync(accepts -> {
-        long accepted = accepts.values().stream().filter(a -> a != null && ((ReplicaSet.Accepted) a).accepted()).count();
+          .max(Comparator.comparing(ReplicaSetTracker.Promised::acceptedBallot)).map(ReplicaSetTracker.Promised::accepted).orElse(target.get());
+      return this.<ReplicaSetTracker.Accepted>askAll(trackers, r -> new ReplicaSetTracker.AcceptNext(value, ballot, r)).thenComposeAsync(accepts -> {
+        long accepted = accepts.values().stream().filter(a -> a != null && ((ReplicaSetTracker.Accepted) a).accepted()).count();
         if (accepted < majority) return again(change, attempt, "only " + accepted + " of " + voters.size() + " nodes accepted");
         set.learnFrom(value, null); // chosen: this node first, then every member
         set.memberTrackers().forEach((node, t) -> {
-          if (t != null) t.tell(new ReplicaSet.Learn(value, set.self()));
+          if (t != null) t.tell(new ReplicaSetTracker.Learn(value, set.self()));
         });
         return value.equals(target.get()) ? CompletableFuture.completedFuture(DONE)
             : attempt(change, 1); // it completed another node's change: now its own
@@ -178,11 +181,11 @@ final class ReplicaSetChange {
   }
 
   /** Asks each tracker; a missing tracker or no answer is null. */
-  private <T> CompletionStage<Map<String, Object>> askAll(Map<String, ActorRef<ReplicaSet.Command>> trackers,
-                                                          java.util.function.Function<ActorRef<T>, ReplicaSet.Command> message) {
+  private <T> CompletionStage<Map<String, Object>> askAll(Map<String, ActorRef<ReplicaSetTracker.Command>> trackers,
+                                                          java.util.function.Function<ActorRef<T>, ReplicaSetTracker.Command> message) {
     Map<String, CompletableFuture<Object>> asked = new LinkedHashMap<>();
     trackers.forEach((node, tracker) -> asked.put(node, tracker == null ? CompletableFuture.completedFuture(null)
-        : AskPattern.<ReplicaSet.Command, T>ask(tracker, message::apply, ASK, system.scheduler()).toCompletableFuture()
+        : AskPattern.<ReplicaSetTracker.Command, T>ask(tracker, message::apply, ASK, system.scheduler()).toCompletableFuture()
             .<Object>thenApplyAsync(a -> a, executor).exceptionally(noAnswer -> null)));
     return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApplyAsync(all -> {
       Map<String, Object> answers = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package todo.db;
 
 import java.util.concurrent.CompletionException;
+import todo.store.StoreException;
 
 /**
  * A change or a server's start refused because the replica set changed since the list's

@@ -19,6 +19,13 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.store.Configuration;
+import todo.store.Delta;
+import todo.store.Outcome;
+import todo.store.Position;
+import todo.store.Stamped;
+import todo.store.Store;
+import todo.store.StoreException;
 
 /**
  * {@code Database.store} across the cluster, and the start of a list's server.
@@ -61,7 +68,7 @@ final class Replication {
   /** Rounds, 300 ms apart, a starting server waits for the replica set to settle (about 4 s). */
   private static final int SET_MOVED_ROUNDS = 14;
 
-  private final Database local;
+  private final Store local;
   private final ReplicaSet replicas;
   private final ActorSystem<?> system;
   private final Scheduler scheduler;
@@ -79,28 +86,18 @@ final class Replication {
   private final Map<String, Long> startedUnder = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-  Replication(ActorSystem<?> system, Database local, ReplicaSet replicas, io.micrometer.core.instrument.MeterRegistry metrics) {
+  Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
+              io.micrometer.core.instrument.MeterRegistry metrics) {
     this.metrics = metrics;
-    var config = system.settings().config().getConfig("todo.replication");
     this.local = local;
     this.replicas = replicas;
     this.system = system;
     this.scheduler = system.scheduler();
-    String consistency = config.getString("write-consistency");
-    try {
-      this.consistency = Consistency.valueOf(consistency.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new todo.node.BadSettings("todo.replication.write-consistency must be all, majority or local, not '"
-          + consistency + "'");
-    }
-    this.attemptTimeout = config.getDuration("attempt-timeout");
-    this.deadline = config.getDuration("deadline");
-    this.backoff = new Backoff(config.getDuration("backoff.min"), config.getDuration("backoff.max"));
-    if (backoff.min().isNegative() || backoff.min().isZero() || backoff.max().compareTo(backoff.min()) < 0) {
-      throw new todo.node.BadSettings("todo.replication.backoff.min must be above 0 and backoff.max at least min, not "
-          + backoff.min().toMillis() + "ms and " + backoff.max().toMillis() + "ms");
-    }
-    this.maxInFlightPerReplica = config.getInt("max-in-flight-per-replica");
+    this.consistency = settings.consistency();
+    this.attemptTimeout = settings.attemptTimeout();
+    this.deadline = settings.deadline();
+    this.backoff = settings.backoff();
+    this.maxInFlightPerReplica = settings.maxInFlightPerReplica();
   }
 
   // ---- storing a change
@@ -119,25 +116,25 @@ final class Replication {
     }
     Stamped change = new Stamped(made.change(), made.epoch(), made.previousEpoch(),
         storedEverywhere.getOrDefault(made.list(), 0L), config.version());
-    Map<String, ReplicaSet.Node> nodes = view.nodes();
+    Map<String, ReplicaSet.ReplicaNode> nodes = view.nodes();
     boolean member = nodes.containsKey(replicas.self());
     int needed = consistency.needed(nodes.size());
     List<String> away = nodes.values().stream()
-        .filter(n -> !n.name().equals(replicas.self()) && (n.ref() == null || !n.reachable())).map(ReplicaSet.Node::name).toList();
+        .filter(n -> !n.name().equals(replicas.self()) && (n.ref() == null || !n.reachable())).map(ReplicaSet.ReplicaNode::name).toList();
     if (nodes.size() - away.size() < needed) { // cannot succeed: store nothing, anywhere
       return CompletableFuture.failedFuture(new StoreException("not stored: " + (nodes.size() - away.size()) + " of "
           + nodes.size() + " replicas are up and a majority is " + needed + " (away: " + String.join(", ", away)
           + "). Start them again, or forget the ones that are gone for good (todo forget DEAD --node LIVE)."));
     }
     Tally tally = new Tally(change, needed, nodes.size());
-    CompletionStage<Done> committedHere = local.storeLocal(change).thenApply(r -> {
+    CompletionStage<Done> committedHere = local.applyChange(change).thenApply(r -> {
       if (!r.stored()) throw refusal(replicas.self(), change.list(), r.outcome(), r.promised());
       return Done.getInstance();
     });
     // a node outside the set keeps its copy (repairs are sent from it) but does not count
     if (member) committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
     long giveUpAt = System.nanoTime() + deadline.toNanos();
-    for (ReplicaSet.Node node : nodes.values()) {
+    for (ReplicaSet.ReplicaNode node : nodes.values()) {
       if (node.name().equals(replicas.self())) continue;
       if (node.ref() == null) {
         tally.answer(node.name(), false, new StoreException(node.name() + " is down"));
@@ -164,13 +161,13 @@ final class Replication {
    * sends no more than one request a timeout, most often Artery dropped the message, and a
    * further wait would only spend the deadline.
    */
-  private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
                                      Stamped change, CompletionStage<Done> committedHere, long giveUpAt) {
     return send(node, message, change, committedHere, giveUpAt, 0);
   }
 
   /** {@code resends}: how many times this change was sent again to this replica so far. */
-  private CompletionStage<Done> send(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
                                      Stamped change, CompletionStage<Done> committedHere, long giveUpAt, int resends) {
     long sentAt = System.nanoTime();
     return ask(node, message).handleAsync((reply, failure) -> {
@@ -202,7 +199,7 @@ final class Replication {
     }, system.executionContext()).thenCompose(Function.identity());
   }
 
-  private static CompletionStage<Done> notStored(ReplicaSet.Node node, Stamped change, Replica.Reply reply) {
+  private static CompletionStage<Done> notStored(ReplicaSet.ReplicaNode node, Stamped change, Replica.Reply reply) {
     return CompletableFuture.failedFuture(new StoreException(node.name() + " did not store "
         + change.list() + "@" + change.version() + ": " + (reply == null ? "no answer"
         : reply.problem() != null ? reply.problem() : "its copy is at " + reply.position())));
@@ -222,7 +219,7 @@ final class Replication {
     };
   }
 
-  private CompletionStage<Replica.Reply> ask(ReplicaSet.Node node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
+  private CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
     return AskPattern.ask(node.ref(), message::apply, attemptTimeout, scheduler);
   }
 
@@ -259,7 +256,7 @@ final class Replication {
     asked.put(replicas.self(), local.promise(list, epoch, replicas.self(), config.version()).toCompletableFuture()
         .thenApply(r -> new Answer(replicas.self(), new Replica.Reply(replicas.self(), r.outcome(), r.position(), r.promised(), null,
             r.replicaSet()))));
-    for (ReplicaSet.Node node : view.nodes().values()) {
+    for (ReplicaSet.ReplicaNode node : view.nodes().values()) {
       if (node.name().equals(replicas.self())) continue;
       if (node.ref() == null || !node.reachable()) {
         asked.put(node.name(), CompletableFuture.completedFuture(new Answer(node.name(), null)));
@@ -324,10 +321,10 @@ final class Replication {
       return CompletableFuture.completedFuture(mine);
     }
     log.info("Copy of {} here is at {}; taking {} from {}.", list, mine, newest.reply().position(), newest.node());
-    ReplicaSet.Node holder = replicas.nodes().get(newest.node());
+    ReplicaSet.ReplicaNode holder = replicas.nodes().get(newest.node());
     return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), deadline, scheduler)
         .thenCompose(delta -> delta.received(system))
-        .thenCompose(delta -> local.storeLocal(delta, -1))
+        .thenCompose(delta -> local.applyDelta(delta, -1))
         .thenApply(r -> {
           if (!r.stored()) throw new StoreException("cannot take the copy of " + list + " from " + newest.node() + ": " + r.outcome());
           return r.position();
@@ -349,7 +346,7 @@ final class Replication {
         holding.add(CompletableFuture.completedFuture(true));
         continue;
       }
-      ReplicaSet.Node node = replicas.nodes().get(a.node());
+      ReplicaSet.ReplicaNode node = replicas.nodes().get(a.node());
       if (node == null || node.ref() == null) {
         holding.add(CompletableFuture.completedFuture(false));
         continue;
@@ -387,7 +384,7 @@ final class Replication {
   /** Where each replica's copy of {@code list} stands; null for a replica that did not answer. */
   CompletionStage<Map<String, Position>> positions(String list) {
     Map<String, CompletableFuture<Position>> asked = new java.util.TreeMap<>();
-    for (ReplicaSet.Node node : replicas.nodes().values()) {
+    for (ReplicaSet.ReplicaNode node : replicas.nodes().values()) {
       if (node.name().equals(replicas.self())) {
         asked.put(node.name(), local.position(list).toCompletableFuture());
       } else if (node.ref() == null || !node.reachable()) {

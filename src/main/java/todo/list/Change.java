@@ -7,7 +7,7 @@ import todo.CborSerializable;
 /**
  * One change to one list, numbered by the list's version. The list's server makes
  * changes one at a time, so version {@code n} follows {@code n - 1}; every store applies
- * them in that order and at most once (see {@code todo.db.SqliteStore}).
+ * them in that order and at most once (see {@code todo.store.ListCopy}).
  *
  * <p>A change names the rows it touches, never the whole list, so storing it costs the
  * same for a list of 10 entries or of 10,000.

@@ -21,7 +21,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import todo.CborSerializable;
 import todo.db.Database;
-import todo.db.Delta;
+import todo.store.Delta;
 import todo.list.Entry;
 import todo.list.EntryPatch;
 import todo.list.TodoList;
@@ -239,7 +239,7 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
     TodoList next = made.get().list();
     Entry entry = made.get().change() instanceof todo.list.Change.Put put ? put.entry() : null;
     writing = true;
-    var change = new todo.db.Stamped(made.get().change().forRequest(m.request()), epoch, listEpoch, 0);
+    var change = new todo.store.Stamped(made.get().change().forRequest(m.request()), epoch, listEpoch, 0);
     getContext().pipeToSelf(database.store(change), (done, failure) ->
         failure == null ? new Stored(next, entry, m)
             : new StoreFailed(failure.getMessage(), m, canMakeAgain(m, failure)));

@@ -12,5 +12,5 @@ public interface ClusterControl {
   CompletionStage<String> forget(java.util.List<String> nodes);
 
   /** The agreed replica set this node knows: its version and nodes. */
-  todo.db.Configuration replicaSet();
+  todo.store.Configuration replicaSet();
 }

@@ -102,7 +102,7 @@ final class ClusterRoutes extends AllDirectives {
     body.put("self", self);
     body.put("nodes", others);
     body.put("http", http);
-    todo.db.Configuration replicaSet = control.replicaSet();
+    todo.store.Configuration replicaSet = control.replicaSet();
     body.put("replicaSet", Map.of("version", replicaSet.version(), "nodes", replicaSet.nodes()));
     return body;
   }

@@ -11,7 +11,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import todo.db.StoreException;
+import todo.store.StoreException;
 
 /** The few shapes of answer the routes give, and the mapping of failures to them. */
 final class Responses {

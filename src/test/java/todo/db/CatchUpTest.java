@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import todo.TestNodes;
 import todo.TodoSystem;
 import todo.server.TodoServer;
+import todo.store.Position;
 
 /** A node that comes back with an old folder takes what it missed, with no list's server doing anything. */
 class CatchUpTest {

@@ -26,6 +26,7 @@ import todo.TestNodes;
 import todo.TodoSystem;
 import todo.list.Change;
 import todo.list.Entry;
+import todo.store.Stamped;
 
 /**
  * Three nodes in one JVM, writes sent from a. c's store is made to refuse for real: its

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import todo.list.Change;
 import todo.list.Entry;
+import todo.store.Delta;
+import todo.store.Outcome;
+import todo.store.Position;
+import todo.store.Stamped;
 
 /** What replicas send each other survives the trip through the cluster's serializer. */
 class WireTest {

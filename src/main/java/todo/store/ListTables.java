@@ -1,19 +1,22 @@
-package todo.db;
+package todo.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import todo.list.Change;
 import todo.list.Entry;
 
 /**
  * The rows of one list in a SQLite file, read and written on a connection the caller
  * holds (in its transaction): the {@code lists} row ({@link Head}), its {@code epochs},
- * {@code entries} and {@code requests}. {@link SqliteStore} decides what to write; this
+ * {@code entries} and {@code requests}. {@link ListCopy} decides what to write; this
  * class only knows the SQL.
  */
 final class ListTables {
@@ -66,26 +69,16 @@ final class ListTables {
   }
 
   static void saveEpochStart(Connection c, String list, Delta.EpochStart e) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "INSERT OR REPLACE INTO epochs (list, first_version, epoch) VALUES (?, ?, ?)")) {
-      s.setString(1, list);
-      s.setLong(2, e.firstVersion());
-      s.setLong(3, e.epoch());
-      s.executeUpdate();
-    }
+    update(c, "INSERT OR REPLACE INTO epochs (list, first_version, epoch) VALUES (?, ?, ?)", list, e.firstVersion(), e.epoch());
   }
 
   /**
    * Drops the tombstones of {@code list} up to {@code through}, a version every replica
    * holds: none of them can miss those deletes any more. A copy older than that gets a
-   * snapshot, never a delta (see {@link SqliteStore#delta}).
+   * snapshot, never a delta (see {@link ListCopy#delta}).
    */
   static long compact(Connection c, String list, long through) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM entries WHERE list = ? AND deleted = 1 AND version <= ?")) {
-      s.setString(1, list);
-      s.setLong(2, through);
-      s.executeUpdate();
-    }
+    update(c, "DELETE FROM entries WHERE list = ? AND deleted = 1 AND version <= ?", list, through);
     return through;
   }
 
@@ -93,20 +86,10 @@ final class ListTables {
   static final int REQUESTS_KEPT = 1000;
 
   static void rememberRequest(Connection c, String list, Delta.Request r) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)")) {
-      s.setString(1, list);
-      s.setString(2, r.id());
-      s.setLong(3, r.version());
-      s.setLong(4, r.entryId());
-      s.executeUpdate();
-    }
+    update(c, "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)",
+        list, r.id(), r.version(), r.entryId());
     if (r.version() % 100 == 0) { // now and then, forget the old ones
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM requests WHERE list = ? AND version <= ?")) {
-        s.setString(1, list);
-        s.setLong(2, r.version() - REQUESTS_KEPT);
-        s.executeUpdate();
-      }
+      update(c, "DELETE FROM requests WHERE list = ? AND version <= ?", list, r.version() - REQUESTS_KEPT);
     }
   }
 
@@ -127,12 +110,7 @@ final class ListTables {
   /** Makes this copy the snapshot: rows, epochs and requests. */
   static void replace(Connection c, Delta snapshot) throws SQLException {
     String list = snapshot.list();
-    for (String table : List.of("entries", "epochs", "requests")) {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE list = ?")) {
-        s.setString(1, list);
-        s.executeUpdate();
-      }
-    }
+    for (String table : List.of("entries", "epochs", "requests")) update(c, "DELETE FROM " + table + " WHERE list = ?", list);
     try (PreparedStatement s = c.prepareStatement(
         "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       insertRows(s, list, snapshot.rows());
@@ -165,64 +143,74 @@ final class ListTables {
     String list = change.list();
     if (change instanceof Change.Put put) {
       Entry e = put.entry();
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
+      update(c, "INSERT INTO entries (list, id, date, title, completed, ord, deleted, version) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
               + "ON CONFLICT (list, id) DO UPDATE SET date = excluded.date, title = excluded.title, "
-              + "completed = excluded.completed, ord = excluded.ord, deleted = 0, version = excluded.version")) {
-        s.setString(1, list);
-        s.setLong(2, e.id());
-        s.setString(3, e.date().toString());
-        s.setString(4, e.title());
-        s.setInt(5, e.completed() ? 1 : 0);
-        s.setLong(6, e.order());
-        s.setLong(7, change.version());
-        s.executeUpdate();
-      }
+              + "completed = excluded.completed, ord = excluded.ord, deleted = 0, version = excluded.version",
+          list, e.id(), e.date().toString(), e.title(), e.completed() ? 1 : 0, e.order(), change.version());
     } else if (change instanceof Change.Remove remove) {
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND id = ?")) {
-        s.setLong(1, change.version());
-        s.setString(2, list);
-        s.setLong(3, remove.id());
-        s.executeUpdate();
-      }
+      update(c, "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND id = ?", change.version(), list, remove.id());
     } else {
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND deleted = 0")) {
-        s.setLong(1, change.version());
-        s.setString(2, list);
-        s.executeUpdate();
-      }
+      update(c, "UPDATE entries SET deleted = 1, version = ? WHERE list = ? AND deleted = 0", change.version(), list);
     }
     return change instanceof Change.Put put ? put.entry().id() + 1 : 1;
   }
 
   /** Every row of {@code list} changed after {@code version}, tombstones included. */
   static List<Delta.Row> rowsSince(Connection c, String list, long version) throws SQLException {
-    List<Delta.Row> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? AND version > ? ORDER BY id")) {
-      s.setString(1, list);
-      s.setLong(2, version);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) rows.add(new Delta.Row(entry(r), r.getInt(6) != 0, r.getLong(7)));
-      }
-    }
-    return rows;
+    return since(c, "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? AND version > ? "
+        + "ORDER BY id", list, version, r -> new Delta.Row(entry(r), r.getInt(6) != 0, r.getLong(7)));
   }
 
   /** The epochs of {@code list} that began after {@code version}, oldest first. */
   static List<Delta.EpochStart> epochsSince(Connection c, String list, long version) throws SQLException {
-    List<Delta.EpochStart> epochs = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT epoch, first_version FROM epochs WHERE list = ? AND first_version > ? ORDER BY first_version")) {
+    return since(c, "SELECT epoch, first_version FROM epochs WHERE list = ? AND first_version > ? ORDER BY first_version",
+        list, version, r -> new Delta.EpochStart(r.getLong(1), r.getLong(2)));
+  }
+
+  private interface Row<T> {
+    T of(ResultSet r) throws SQLException;
+  }
+
+  /** The rows {@code query} finds for {@code list} after {@code version}, its two parameters. */
+  private static <T> List<T> since(Connection c, String query, String list, long version, Row<T> row) throws SQLException {
+    List<T> found = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(query)) {
       s.setString(1, list);
       s.setLong(2, version);
       try (ResultSet r = s.executeQuery()) {
-        while (r.next()) epochs.add(new Delta.EpochStart(r.getLong(1), r.getLong(2)));
+        while (r.next()) found.add(row.of(r));
       }
     }
-    return epochs;
+    return found;
+  }
+
+  /** Runs {@code sql}, a statement that returns no rows, with {@code parameters} in order. */
+  private static void update(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) s.setObject(i + 1, parameters[i]);
+      s.executeUpdate();
+    }
+  }
+
+  /** A page of the lists held, by name after {@code after}, with their positions. */
+  static SortedMap<String, Position> positions(Connection c, String after, int limit) throws SQLException {
+    SortedMap<String, Position> page = new TreeMap<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT name, epoch, version FROM lists WHERE name > ? AND version > 0 ORDER BY name LIMIT ?")) {
+      s.setString(1, after);
+      s.setInt(2, limit);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) page.put(r.getString(1), new Position(r.getLong(2), r.getLong(3)));
+      }
+    }
+    return page;
+  }
+
+  /** How many lists hold anything. */
+  static long listCount(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM lists WHERE version > 0")) {
+      return r.next() ? r.getLong(1) : 0L;
+    }
   }
 
   /** The entries of {@code list} that are not deleted, by id. */

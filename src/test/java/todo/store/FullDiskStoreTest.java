@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +28,7 @@ class FullDiskStoreTest {
         new Entry(version, LocalDate.parse("2018-12-19"), version + PADDING, false, version)))).toList();
   }
 
-  private static void assertEveryListAt(SqliteStore store, long version) throws SQLException {
+  private static void assertEveryListAt(SqliteFile store, long version) throws SQLException {
     for (String list : LISTS) assertThat(store.position(list).version()).as(list).isEqualTo(version);
   }
 
@@ -36,7 +36,7 @@ class FullDiskStoreTest {
   void aBatchRefusedByAFullDiskLeavesNothingAndTheStoreWritesAgainOnceThereIsSpace() throws Exception {
     try (SmallDisk disk = SmallDisk.mount(dir.resolve("node1"), "1m")) {
       Path filler = disk.fill("filler", 256 * 1024);
-      SqliteStore store = new SqliteStore(dir.resolve("node1/todo.db"), 1, "NORMAL");
+      SqliteFile store = new SqliteFile(dir.resolve("node1/todo.db"), 1, "NORMAL");
       try {
         long version = 0;
         SQLException refused = null;
@@ -57,7 +57,7 @@ class FullDiskStoreTest {
         assertEveryListAt(store, version);
 
         Files.delete(filler);
-        assertThat(store.apply(batch(version + 1))).extracting(SqliteStore.Result::outcome).containsOnly(Outcome.APPLIED);
+        assertThat(store.apply(batch(version + 1))).extracting(Result::outcome).containsOnly(Outcome.APPLIED);
         assertEveryListAt(store, version + 1);
         for (String list : LISTS) assertThat(store.load(list).entries()).hasSize((int) version + 1);
       } finally {

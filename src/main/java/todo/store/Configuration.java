@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +9,7 @@ import todo.CborSerializable;
 /**
  * An agreed replica set: the nodes that hold every list's copies, numbered by
  * {@code version}. Version {@code n + 1} is chosen by a majority of version {@code n}'s
- * nodes ({@link ReplicaSet}), and differs from it by one node, except when an operator
+ * nodes (the cluster layer runs that choice), and differs from it by one node, except when an operator
  * forgets several dead nodes at once. {@code cluster} names the cluster that founded
  * version 1, so that two clusters never take each other's versions for their own.
  * Version 0 (no nodes) is a fresh folder's: it knows no replica set yet.
@@ -23,7 +23,7 @@ public record Configuration(long version, String cluster, List<String> nodes) im
   }
 
   /** A new cluster of one: what a node on a fresh folder, started without --connect, founds. */
-  static Configuration founding(String node) {
+  public static Configuration founding(String node) {
     return new Configuration(1, java.util.UUID.randomUUID().toString(), List.of(node));
   }
 
@@ -41,14 +41,14 @@ public record Configuration(long version, String cluster, List<String> nodes) im
   }
 
   /** The next version with {@code node} added. */
-  Configuration with(String node) {
+  public Configuration with(String node) {
     List<String> next = new ArrayList<>(nodes);
     next.add(node);
     return new Configuration(version + 1, cluster, next);
   }
 
   /** The next version without {@code gone}. */
-  Configuration without(Collection<String> gone) {
+  public Configuration without(Collection<String> gone) {
     List<String> next = new ArrayList<>(nodes);
     next.removeAll(gone);
     return new Configuration(version + 1, cluster, next);

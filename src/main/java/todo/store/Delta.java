@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ public record Delta(String list, Position from, Position to, long nextId, long c
    * This delta as it goes to another node: a big one's rows move to a stream (Pekko's
    * {@link SourceRef}, chunked and back-pressured), so no message outgrows Artery's frame.
    */
-  Delta toSend(ActorSystem<?> system) {
+  public Delta toSend(ActorSystem<?> system) {
     if (rows.size() <= ROWS_PER_MESSAGE) return this;
     SourceRef<Rows> stream = Source.from(rows).grouped(ROWS_PER_MESSAGE).map(Rows::new)
         .runWith(StreamRefs.sourceRef(), system);
@@ -54,7 +54,7 @@ public record Delta(String list, Position from, Position to, long nextId, long c
   }
 
   /** This delta with every row at hand, once its stream (if any) has been read. */
-  CompletionStage<Delta> received(ActorSystem<?> system) {
+  public CompletionStage<Delta> received(ActorSystem<?> system) {
     if (moreRows == null) return CompletableFuture.completedFuture(this);
     return moreRows.getSource().runWith(Sink.seq(), system).thenApply(chunks -> {
       List<Row> all = new ArrayList<>(rows);

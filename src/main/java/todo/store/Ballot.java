@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import todo.CborSerializable;
 
@@ -16,7 +16,7 @@ public record Ballot(long round, String node) implements Comparable<Ballot>, Cbo
     return byRound != 0 ? byRound : node.compareTo(o.node);
   }
 
-  boolean isAfter(Ballot o) {
+  public boolean isAfter(Ballot o) {
     return compareTo(o) > 0;
   }
 }

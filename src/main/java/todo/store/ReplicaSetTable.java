@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The SQL of this node's replica set: the latest {@link Configuration} it knows to be
  * chosen, and its state as an acceptor of the next one (Paxos: the highest ballot it
- * promised, and the proposal it accepted, if any). One row.
+ * promised, and the proposal it accepted, if any: an {@link Acceptor}). One row.
  */
 final class ReplicaSetTable {
 
@@ -32,21 +32,6 @@ final class ReplicaSetTable {
         accepted_by      TEXT NOT NULL
       )
       """;
-
-  /**
-   * This node as an acceptor: {@code chosen} is the newest configuration it knows was
-   * chosen; {@code promised} the highest ballot it promised for the next version;
-   * {@code accepted} the proposal it accepted for that version (null: none), under
-   * {@code acceptedBallot}.
-   */
-  record Acceptor(Configuration chosen, Ballot promised, Configuration accepted, Ballot acceptedBallot) {
-    static final Acceptor FRESH = new Acceptor(Configuration.NONE, Ballot.NONE, null, Ballot.NONE);
-
-    /** Changes stamped with {@code version} may be stored: it is the chosen one, and no next one is under way. */
-    boolean admits(long version) {
-      return version == chosen.version() && accepted == null;
-    }
-  }
 
   private ReplicaSetTable() {}
 

@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 /** What storing a change, a delta or a promise did. */
 public enum Outcome {

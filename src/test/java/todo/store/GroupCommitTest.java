@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -57,11 +57,11 @@ final class Disk {
    * promise is a row, which a nearly full disk still takes while it refuses entries; counting
    * those would log the fault's end and its start again at every write.
    */
-  void committed(List<?> updates, List<SqliteStore.Result> results) {
+  void committed(List<?> updates, List<Result> results) {
     if (fault == null) return;
     boolean wrote = false;
     for (int i = 0; i < updates.size(); i++) {
-      wrote |= !(updates.get(i) instanceof SqliteStore.Promise) && results.get(i).outcome() == Outcome.APPLIED;
+      wrote |= !(updates.get(i) instanceof Promise) && results.get(i).outcome() == Outcome.APPLIED;
     }
     if (!wrote) return;
     fault = null;

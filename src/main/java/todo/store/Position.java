@@ -1,11 +1,11 @@
-package todo.db;
+package todo.store;
 
 import todo.CborSerializable;
 
 /**
  * How far a copy of a list has come: its version, and the epoch of the server that made
  * the change of that version. Every server of a list works in an epoch of its own, higher
- * than any before it (see {@code Replication.start}), so two copies at the same position
+ * than any before it (it takes one as it starts), so two copies at the same position
  * hold the same changes, and of two copies the one at the higher position holds every
  * change that was ever acknowledged to a client by the other (the argument is Raft's and
  * Paxos's: docs/ARCHITECTURE.md, "Epochs").

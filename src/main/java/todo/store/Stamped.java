@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import todo.CborSerializable;
 import todo.list.Change;

@@ -1,4 +1,4 @@
-package todo.db;
+package todo.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,18 +16,18 @@ import todo.list.Change;
 import todo.list.Entry;
 import todo.list.TodoList;
 
-class SqliteStoreTest {
+class SqliteFileTest {
 
   private static final LocalDate DAY = LocalDate.parse("2018-12-19");
 
   @TempDir Path dir;
-  private SqliteStore store;
-  private SqliteStore other;
+  private SqliteFile store;
+  private SqliteFile other;
 
   @BeforeEach
   void open() throws Exception {
-    store = new SqliteStore(dir.resolve("node1/todo.db"), 2, "NORMAL");
-    other = new SqliteStore(dir.resolve("node2/todo.db"), 2, "NORMAL");
+    store = new SqliteFile(dir.resolve("node1/todo.db"), 2, "NORMAL");
+    other = new SqliteFile(dir.resolve("node2/todo.db"), 2, "NORMAL");
   }
 
   @AfterEach
@@ -46,11 +46,11 @@ class SqliteStoreTest {
     return new Stamped(new Change.Put("bob", version, new Entry(id, DAY, title, false, id)), epoch, previous, 0);
   }
 
-  private static List<Outcome> apply(SqliteStore to, Object... updates) throws Exception {
-    return to.apply(List.of(updates)).stream().map(SqliteStore.Result::outcome).toList();
+  private static List<Outcome> apply(SqliteFile to, Object... updates) throws Exception {
+    return to.apply(List.of(updates)).stream().map(Result::outcome).toList();
   }
 
-  private static List<String> titles(SqliteStore s) throws Exception {
+  private static List<String> titles(SqliteFile s) throws Exception {
     return s.load("bob").entries().stream().map(Entry::title).toList();
   }
 
@@ -96,10 +96,10 @@ class SqliteStoreTest {
 
   @Test
   void aPromisedStoreRefusesOlderServersAndOtherServersOfTheSameEpoch() throws Exception {
-    assertThat(apply(store, new SqliteStore.Promise("bob", 2, "n1"))).containsExactly(Outcome.APPLIED);
-    assertThat(apply(store, new SqliteStore.Promise("bob", 2, "n1"))).as("the same server asking again")
+    assertThat(apply(store, new Promise("bob", 2, "n1"))).containsExactly(Outcome.APPLIED);
+    assertThat(apply(store, new Promise("bob", 2, "n1"))).as("the same server asking again")
         .containsExactly(Outcome.APPLIED);
-    assertThat(apply(store, new SqliteStore.Promise("bob", 2, "n2"), new SqliteStore.Promise("bob", 1, "n3")))
+    assertThat(apply(store, new Promise("bob", 2, "n2"), new Promise("bob", 1, "n3")))
         .containsExactly(Outcome.STALE, Outcome.STALE);
     assertThat(apply(store, put(1, 0, 1, 1, "Dentist"))).containsExactly(Outcome.STALE);
     assertThat(apply(store, put(2, 0, 1, 1, "Dentist"))).containsExactly(Outcome.APPLIED);
@@ -113,7 +113,7 @@ class SqliteStoreTest {
     Delta delta = store.delta("bob", other.position("bob"));
     assertThat(delta.isSnapshot()).isFalse();
     assertThat(delta.rows()).extracting(Delta.Row::version).containsOnly(2L, 3L, 4L);
-    assertThat(other.apply(List.of(new SqliteStore.Pulled(delta, -1)))).extracting(SqliteStore.Result::outcome)
+    assertThat(other.apply(List.of(new Pulled(delta, -1)))).extracting(Result::outcome)
         .containsExactly(Outcome.APPLIED);
     assertThat(titles(other)).containsExactly("Shopping", "Gym");
     assertThat(other.position("bob")).isEqualTo(new Position(2, 4));
@@ -126,7 +126,7 @@ class SqliteStoreTest {
     apply(other, put(1, 0, 1, 1, "Dentist"), put(2, 1, 2, 2, "Never acknowledged"), put(2, 2, 3, 3, "Neither"));
     Delta snapshot = store.delta("bob", other.position("bob"));
     assertThat(snapshot.isSnapshot()).isTrue();
-    assertThat(apply(other, new SqliteStore.Pulled(snapshot, 3))).containsExactly(Outcome.APPLIED);
+    assertThat(apply(other, new Pulled(snapshot, 3))).containsExactly(Outcome.APPLIED);
     assertThat(titles(other)).containsExactly("Dentist", "Shopping");
     assertThat(other.load("bob").nextId()).isEqualTo(store.load("bob").nextId());
     assertThat(other.position("bob")).isEqualTo(new Position(3, 2));
@@ -138,15 +138,15 @@ class SqliteStoreTest {
     apply(store, put(1, 0, 1, 1, "Dentist"), put(1, 1, 2, 2, "Shopping"));
     apply(other, put(4, 0, 1, 1, "Gym"));
     Delta snapshot = store.delta("bob", other.position("bob"));
-    assertThat(apply(other, new SqliteStore.Pulled(snapshot, -1))).containsExactly(Outcome.NEWER_HERE);
+    assertThat(apply(other, new Pulled(snapshot, -1))).containsExactly(Outcome.NEWER_HERE);
     assertThat(titles(other)).containsExactly("Gym");
   }
 
   @Test
   void aStaleServersDeltaIsRefused() throws Exception {
     apply(store, put(1, 0, 1, 1, "Dentist"));
-    apply(other, new SqliteStore.Promise("bob", 5, "n2"));
-    assertThat(apply(other, new SqliteStore.Pulled(store.delta("bob", Position.NONE), 1))).containsExactly(Outcome.STALE);
+    apply(other, new Promise("bob", 5, "n2"));
+    assertThat(apply(other, new Pulled(store.delta("bob", Position.NONE), 1))).containsExactly(Outcome.STALE);
     assertThat(titles(other)).isEmpty();
   }
 
@@ -168,8 +168,8 @@ class SqliteStoreTest {
     apply(store, put(1, 0, 1, 1, "Dentist"));
     apply(other, put(1, 0, 1, 1, "Dentist")); // a copy that stops here, as if its node were away
     apply(store, removal(1, 1, 2, 1));
-    for (long v = 3; v < 3 + SqliteStore.COMPACTION_STEP; v++) apply(store, put(1, 1, v, v, "Entry " + v));
-    long last = 2 + SqliteStore.COMPACTION_STEP;
+    for (long v = 3; v < 3 + ListCopy.COMPACTION_STEP; v++) apply(store, put(1, 1, v, v, "Entry " + v));
+    long last = 2 + ListCopy.COMPACTION_STEP;
     var compacting = new Stamped(new Change.Put("bob", last + 1, new Entry(last + 1, DAY, "Last", false, 0)), 1, 1, last);
     assertThat(apply(store, compacting)).containsExactly(Outcome.APPLIED);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
@@ -179,8 +179,8 @@ class SqliteStoreTest {
     }
     Delta toOld = store.delta("bob", other.position("bob"));
     assertThat(toOld.isSnapshot()).as("the copy at 1 would miss the delete at 2").isTrue();
-    assertThat(apply(other, new SqliteStore.Pulled(toOld, -1))).containsExactly(Outcome.APPLIED);
-    assertThat(titles(other)).doesNotContain("Dentist").hasSize((int) SqliteStore.COMPACTION_STEP + 1);
+    assertThat(apply(other, new Pulled(toOld, -1))).containsExactly(Outcome.APPLIED);
+    assertThat(titles(other)).doesNotContain("Dentist").hasSize((int) ListCopy.COMPACTION_STEP + 1);
   }
 
   private static Stamped removal(long epoch, long previous, long version, long id) {

@@ -1,0 +1,235 @@
+package todo.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import todo.list.TodoList;
+
+/**
+ * This node's SQLite file, the book's {@code DatabaseWorker}: it applies changes, deltas
+ * and promises to the copies of lists it holds, and reads them. It knows nothing of the
+ * other nodes: the cluster layer above calls it, never the other way.
+ *
+ * <p>Writes queue up for one writer that commits whatever has gathered in one transaction
+ * (group commit), so many lists writing at once share a commit. A write completes only once
+ * its transaction has committed, and by default ({@code todo.db.synchronous = FULL}) that
+ * commit is synced to disk: the writes that queue while one commit waits for its sync share
+ * the next. All SQLite work runs on the {@code todo.db-dispatcher} threads, never on Pekko's
+ * default dispatcher.
+ */
+public final class Store {
+
+  /** A {@link Stamped} change, a {@link Pulled} delta or a {@link Promise} on its way to the writer. */
+  private record Write(Object update, CompletableFuture<Result> done) {}
+
+  private final String node;
+  private final SqliteFile file;
+  private final Executor blocking;
+  private final BoundedSourceQueue<Write> writes;
+  /** Transactions the writer committed, and the writes they held: their ratio is the mean group commit. */
+  private final Counter commits;
+  private final Counter committedWrites;
+  private final Disk disk;
+
+  private Store(ActorSystem<?> system, String node, SqliteFile file, StoreSettings settings, MeterRegistry metrics) {
+    this.node = node;
+    this.file = file;
+    this.disk = new Disk(node, file.file());
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
+    this.commits = metrics.counter("todo.store.commits");
+    this.committedWrites = metrics.counter("todo.store.commit.writes");
+    var queueAndDone =
+        Source.<Write>queue(settings.queueSize())
+            .batch(settings.maxBatch(), first -> new ArrayList<>(List.of(first)), (batch, w) -> {
+              batch.add(w);
+              return batch;
+            })
+            .mapAsync(1, batch -> CompletableFuture.runAsync(() -> commit(batch), blocking))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(system);
+    this.writes = queueAndDone.first();
+    CompletionStage<Done> drained = queueAndDone.second();
+    CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+          writes.complete();
+          return drained.thenApplyAsync(d -> {
+            file.close();
+            return d;
+          }, blocking);
+        });
+  }
+
+  /**
+   * Opens {@code <folder>/<node short name>/todo.db}: one folder per node, so nodes on one
+   * machine never share a file (the book's {@code persist/node1/}). It closes when the actor
+   * system shuts down, once the writes queued before have committed.
+   */
+  public static Store open(ActorSystem<?> system, String node, Path folder, StoreSettings settings, MeterRegistry metrics) {
+    Path path = folder.resolve(node.split("@", 2)[0]).resolve("todo.db");
+    try {
+      return new Store(system, node, new SqliteFile(path, settings.readConnections(), settings.synchronous()), settings, metrics);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** The node whose file this is. */
+  public String node() {
+    return node;
+  }
+
+  public Path file() {
+    return file.file();
+  }
+
+  // ---- writes: each completes once committed; the result says whether it was applied, and why not
+
+  /** Applies a change of a list's server on top of this copy, only if it extends it (see {@link Stamped}). */
+  public CompletionStage<Result> applyChange(Stamped change) {
+    return enqueue(change);
+  }
+
+  /** Brings this copy to {@code delta.to()}; {@code authority}: the sending server's epoch, -1 when this node pulled it. */
+  public CompletionStage<Result> applyDelta(Delta delta, long authority) {
+    return enqueue(new Pulled(delta, authority));
+  }
+
+  /** Promises the server of {@code list} in {@code epoch} on {@code server} to take no older epoch's change. */
+  public CompletionStage<Result> promise(String list, long epoch, String server, long replicaSet) {
+    return enqueue(new Promise(list, epoch, server, replicaSet));
+  }
+
+  private CompletionStage<Result> enqueue(Object update) {
+    Write write = new Write(update, new CompletableFuture<>());
+    QueueOfferResult offered = writes.offer(write);
+    if (!offered.equals(QueueOfferResult.enqueued())) {
+      write.done.completeExceptionally(new StoreException("the store of " + node + " is overloaded or closed"));
+    }
+    return write.done;
+  }
+
+  /**
+   * Runs on the database dispatcher; never throws, so the write stream never dies. A batch
+   * commits whole or not at all (see {@link SqliteFile#apply}).
+   */
+  private void commit(List<Write> batch) {
+    List<Object> updates = new ArrayList<>(batch.size());
+    for (Write w : batch) updates.add(w.update);
+    try {
+      List<Result> results = file.apply(updates);
+      commits.increment();
+      committedWrites.increment(batch.size());
+      disk.committed(updates, results);
+      for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(results.get(i));
+    } catch (SQLException | RuntimeException e) {
+      StoreException failure = new StoreException(disk.failed(e, batch.size()));
+      for (Write w : batch) w.done.completeExceptionally(failure);
+    }
+  }
+
+  /**
+   * Why this node's disk refuses writes now (it is full, or failing), or null while it takes
+   * them. The first batch that commits again clears it: no restart needed.
+   */
+  public String diskFault() {
+    return disk.fault();
+  }
+
+  // ---- reads, on the database's threads
+
+  /** The list as this node's file holds it (an empty list when never stored). */
+  public CompletionStage<TodoList> get(String list) {
+    return read("list " + list, () -> file.load(list));
+  }
+
+  /** What a copy of {@code list} at {@code since} lacks of this node's: a delta, or a snapshot. */
+  public CompletionStage<Delta> delta(String list, Position since) {
+    return read("list " + list, () -> file.delta(list, since));
+  }
+
+  /** The latest client requests that changed {@code list}, newest first. */
+  public CompletionStage<List<Delta.Request>> recentRequests(String list) {
+    return read("list " + list, () -> file.recentRequests(list));
+  }
+
+  /** How many lists this node's file holds. */
+  public CompletionStage<Long> listCount() {
+    return read("the lists", file::listCount);
+  }
+
+  /** Where this node's copy of {@code list} stands. */
+  public CompletionStage<Position> position(String list) {
+    return read("list " + list, () -> file.position(list));
+  }
+
+  /** Where this node's copies of {@code lists} stand. */
+  public CompletionStage<Map<String, Position>> positionsOf(Collection<String> lists) {
+    return read("the lists", () -> file.positionsOf(lists));
+  }
+
+  /** The newest epoch this node promised for {@code list} (0 when none). */
+  public CompletionStage<Long> promisedEpoch(String list) {
+    return read("list " + list, () -> file.promised(list));
+  }
+
+  /** A page of this node's lists by name, after {@code after}, with their positions. */
+  public CompletionStage<SortedMap<String, Position>> positionsAfter(String after, int limit) {
+    return read("the lists", () -> file.positions(after, limit));
+  }
+
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs a read on the database's threads; a failure becomes a StoreException naming this node. */
+  private <T> CompletionStage<T> read(String what, Query<T> query) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return query.run();
+      } catch (SQLException e) {
+        throw new StoreException("cannot read " + what + " on " + node + ": " + disk.describe(e).orElse(e.getMessage()));
+      }
+    }, blocking);
+  }
+
+  // ---- the replica set's acceptor row. Blocking: call these on the database dispatcher.
+  // Each commits before it returns, under the lock the writer holds for a batch of changes.
+
+  /** The replica set as this file holds it. */
+  public Acceptor replicaSet() {
+    return file.replicaSet();
+  }
+
+  /** Promises {@code ballot} for the version after the chosen one, unless a higher ballot was promised: the state after. */
+  public Acceptor promiseReplicaSet(long version, Ballot ballot) throws SQLException {
+    return file.promiseReplicaSet(version, ballot);
+  }
+
+  /** Accepts {@code proposal} unless a higher ballot was promised: true when accepted. */
+  public boolean acceptReplicaSet(Configuration proposal, Ballot ballot) throws SQLException {
+    return file.acceptReplicaSet(proposal, ballot);
+  }
+
+  /** Takes {@code chosen} as the replica set when it is newer than this file's: true when it was. */
+  public boolean learnReplicaSet(Configuration chosen) throws SQLException {
+    return file.learnReplicaSet(chosen);
+  }
+}
