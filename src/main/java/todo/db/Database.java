@@ -41,6 +41,7 @@ public final class Database {
   private final Executor blocking;
   private final BoundedSourceQueue<Write> writes;
   private final Replication replication;
+  private final ListStart listStart;
   private final ReplicaSet replicaSet;
   /** Transactions the writer committed, and the writes they held: their ratio is the mean group commit. */
   private final io.micrometer.core.instrument.Counter commits;
@@ -67,7 +68,9 @@ public final class Database {
     this.writes = queueAndDone.first();
     system.systemActorOf(Replica.create(this, node), Replica.NAME, org.apache.pekko.actor.typed.Props.empty());
     this.replicaSet = ReplicaSet.start(system, store, node);
-    this.replication = new Replication(system, this, replicaSet, metrics);
+    ReplicationSettings replicationSettings = ReplicationSettings.of(system);
+    this.replication = new Replication(system, this, replicaSet, replicationSettings, metrics);
+    this.listStart = new ListStart(system, this, replicaSet, replicationSettings);
     system.systemActorOf(CatchUp.create(system, this, replicaSet, metrics), CatchUp.NAME, org.apache.pekko.actor.typed.Props.empty());
     CompletionStage<Done> drained = queueAndDone.second();
     CoordinatedShutdown.get(system).addTask(
@@ -129,25 +132,19 @@ public final class Database {
   }
 
   /**
-   * Makes this node's server of {@code list} the list's newest: takes a new epoch that the
-   * reachable replicas promise to honour, and the newest copy among them, stored here first.
-   * What a list's server starts from, so a failover never serves a stale copy.
+   * Starts the server of {@code list} on this node: a new epoch that the reachable replicas
+   * promise to honour, and the newest copy among them, stored here first. What a list's
+   * server starts from and stores its changes through, so a failover never serves a stale
+   * copy; read-only, saying why, without promises from a majority.
    */
-  public CompletionStage<Newest> start(String list) {
-    return replication.start(list);
+  public CompletionStage<ReplicatedList> start(String list) {
+    return listStart.start(list);
   }
 
   /** Where each replica's copy of {@code list} stands (null: no answer), for operators. */
   public CompletionStage<Map<String, Position>> positions(String list) {
     return replication.positions(list);
   }
-
-  /**
-   * A list as its server starts from it, in {@code epoch}; the list's latest change was made
-   * in {@code listEpoch}. {@code staleBecause} is null when a majority promised, else the
-   * server takes no writes. {@code requests}: the latest client requests that changed it.
-   */
-  public record Newest(TodoList list, long epoch, long listEpoch, String staleBecause, List<Delta.Request> requests) {}
 
   /** The latest client requests that changed {@code list}, newest first. */
   CompletionStage<List<Delta.Request>> recentRequests(String list) {

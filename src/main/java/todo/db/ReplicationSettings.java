@@ -1,0 +1,55 @@
+package todo.db;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * {@code todo.replication}, read once when the node starts: what storing a change and
+ * starting a list's server both wait for and count.
+ *
+ * @param consistency how many replicas must store a change before it is acknowledged
+ * @param attemptTimeout how long one request to a replica waits for its answer
+ * @param deadline how long a change is sent again before it counts as not stored there
+ * @param maxInFlightPerReplica changes on their way to one replica at most
+ */
+record ReplicationSettings(Consistency consistency, Duration attemptTimeout, Duration deadline, Backoff backoff,
+                           int maxInFlightPerReplica) {
+
+  /** How many replicas must store a change before it is acknowledged. */
+  enum Consistency {
+    ALL, MAJORITY, LOCAL;
+
+    int needed(int replicas) {
+      return switch (this) {
+        case ALL -> replicas;
+        case MAJORITY -> replicas / 2 + 1;
+        case LOCAL -> 1;
+      };
+    }
+  }
+
+  static ReplicationSettings of(ActorSystem<?> system) {
+    var config = system.settings().config().getConfig("todo.replication");
+    String consistency = config.getString("write-consistency");
+    Consistency parsed;
+    try {
+      parsed = Consistency.valueOf(consistency.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new todo.node.BadSettings("todo.replication.write-consistency must be all, majority or local, not '"
+          + consistency + "'");
+    }
+    var backoff = new Backoff(config.getDuration("backoff.min"), config.getDuration("backoff.max"));
+    if (backoff.min().isNegative() || backoff.min().isZero() || backoff.max().compareTo(backoff.min()) < 0) {
+      throw new todo.node.BadSettings("todo.replication.backoff.min must be above 0 and backoff.max at least min, not "
+          + backoff.min().toMillis() + "ms and " + backoff.max().toMillis() + "ms");
+    }
+    return new ReplicationSettings(parsed, config.getDuration("attempt-timeout"), config.getDuration("deadline"), backoff,
+        config.getInt("max-in-flight-per-replica"));
+  }
+
+  /** How many of {@code replicas} must store a change, or promise a server, for it to count. */
+  int needed(int replicas) {
+    return consistency.needed(replicas);
+  }
+}
