@@ -93,8 +93,8 @@ public final class ReplicatedList {
       if (failure == null) return CompletableFuture.<Result>completedFuture(new Acknowledged(next(edit.list())));
       String reason = Replication.reason(failure);
       if (ReplicaSetChanged.is(failure) && (request != null || ReplicaSetChanged.storedNowhere(failure))) {
-        return startAgain().handle((fresh, notStarted) -> notStarted == null ? new StartedAgain(reason, fresh)
-            : notStored(Replication.reason(notStarted)));
+        return startAgain().handleAsync((fresh, notStarted) -> notStarted == null ? new StartedAgain(reason, fresh)
+            : notStored(Replication.reason(notStarted)), executor);
       }
       return CompletableFuture.completedFuture(notStored(reason));
     }, executor).thenCompose(Function.identity());
