@@ -27,26 +27,29 @@ public final class Database {
   private final Store store;
   private final ReplicaSet replicaSet;
   private final Replication replication;
+  private final ListStart listStart;
 
-  private Database(Store store, ReplicaSet replicaSet, Replication replication) {
+  private Database(Store store, ReplicaSet replicaSet, Replication replication, ListStart listStart) {
     this.store = store;
     this.replicaSet = replicaSet;
     this.replication = replication;
+    this.listStart = listStart;
   }
 
   /**
    * Wires a node's database from the bottom up: this node's store first, then the replica
-   * set (its view and tracker), replication, the replica that answers the other nodes, and
-   * catch-up, each given the store and what it needs of the layer beside it.
+   * set (its view and tracker), replication, a list server's start, the replica that answers
+   * the other nodes, and catch-up, each given the store and what it needs of the layer beside it.
    */
   public static Database open(ActorSystem<?> system, String node, Path folder, DatabaseSettings settings,
                               MeterRegistry metrics) {
     Store store = Store.open(system, node, folder, settings.store(), metrics);
     ReplicaSet replicaSet = ReplicaSet.start(system, store, node);
     Replication replication = new Replication(system, store, replicaSet, settings.replication(), metrics);
+    ListStart listStart = new ListStart(system, store, replicaSet, replication, settings.replication());
     system.systemActorOf(Replica.create(store, node), Replica.NAME, Props.empty());
     system.systemActorOf(CatchUp.create(system, store, replicaSet, settings.catchUp(), metrics), CatchUp.NAME, Props.empty());
-    return new Database(store, replicaSet, replication);
+    return new Database(store, replicaSet, replication, listStart);
   }
 
   /** The nodes every change must reach, as this node sees them now. */
@@ -68,25 +71,19 @@ public final class Database {
   }
 
   /**
-   * Makes this node's server of {@code list} the list's newest: takes a new epoch that the
-   * reachable replicas promise to honour, and the newest copy among them, stored here first.
-   * What a list's server starts from, so a failover never serves a stale copy.
+   * Starts the server of {@code list} on this node: a new epoch that the reachable replicas
+   * promise to honour, and the newest copy among them, stored here first. What a list's
+   * server starts from and stores its changes through, so a failover never serves a stale
+   * copy; read-only, saying why, without promises from a majority.
    */
-  public CompletionStage<Newest> start(String list) {
-    return replication.start(list);
+  public CompletionStage<ReplicatedList> start(String list) {
+    return listStart.start(list);
   }
 
   /** Where each replica's copy of {@code list} stands (null: no answer), for operators. */
   public CompletionStage<Map<String, Position>> positions(String list) {
     return replication.positions(list);
   }
-
-  /**
-   * A list as its server starts from it, in {@code epoch}; the list's latest change was made
-   * in {@code listEpoch}. {@code staleBecause} is null when a majority promised, else the
-   * server takes no writes. {@code requests}: the latest client requests that changed it.
-   */
-  public record Newest(TodoList list, long epoch, long listEpoch, String staleBecause, List<Delta.Request> requests) {}
 
   /**
    * Stores a change of the first epoch in this node's file only, the book's

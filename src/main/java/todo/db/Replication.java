@@ -28,20 +28,12 @@ import todo.store.Store;
 import todo.store.StoreException;
 
 /**
- * {@code Database.store} across the cluster, and the start of a list's server.
- *
- * <p><b>Starting.</b> A new server of a list takes an epoch higher than any the replicas
- * promised before and asks them to promise it ({@link #start}): from then on they refuse
- * changes of older epochs, so a server that lost its place (paused, partitioned) cannot
- * get another change acknowledged. It continues from the newest copy among those that
- * promised ({@link Position}); with promises from a majority, that copy holds every
- * acknowledged change.
- *
- * <p><b>Storing.</b> Every change goes to every replica, and is acknowledged once enough of
- * them (a majority by default) have committed it. Nothing is fire-and-forget: Artery drops
- * messages when its send queue overflows, so each replica's answer is awaited and the
- * request sent again until the deadline, further apart each time it is refused, and the
- * number of changes in flight to each replica is bounded.
+ * {@code Database.store} across the cluster: every change goes to every replica, and is
+ * acknowledged once enough of them (a majority by default) have committed it under the
+ * epoch and the replica set its server started with ({@link ListStart}). Nothing is
+ * fire-and-forget: Artery drops messages when its send queue overflows, so each replica's
+ * answer is awaited and the request sent again until the deadline, further apart each time
+ * it is refused, and the number of changes in flight to each replica is bounded.
  * A replica that lacks changes, or holds a change this server's history does not (a
  * change once stored on a minority only), is sent what it needs from this node's copy: a
  * {@link Delta}, or a snapshot that replaces its copy.
@@ -50,40 +42,16 @@ final class Replication {
 
   private static final Logger log = LoggerFactory.getLogger(Replication.class);
 
-  /** How many replicas must store a change before it is acknowledged. */
-  enum Consistency {
-    ALL, MAJORITY, LOCAL;
-
-    int needed(int replicas) {
-      return switch (this) {
-        case ALL -> replicas;
-        case MAJORITY -> replicas / 2 + 1;
-        case LOCAL -> 1;
-      };
-    }
-  }
-
-  /** Rounds of promises a starting server tries before it gives up on a majority. */
-  private static final int PREPARE_ROUNDS = 5;
-  /** Rounds, 300 ms apart, a starting server waits for the replica set to settle (about 4 s). */
-  private static final int SET_MOVED_ROUNDS = 14;
-
   private final Store local;
   private final ReplicaSet replicas;
   private final ActorSystem<?> system;
   private final Scheduler scheduler;
-  private final Consistency consistency;
-  private final Duration attemptTimeout;
-  private final Duration deadline;
-  private final Backoff backoff;
-  private final int maxInFlightPerReplica;
+  private final ReplicationSettings settings;
   /** Changes on their way to each replica, bounded per replica: a slow one cannot take the others' share. */
   private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
-  /** For each list served here, the version of the replica set its server's epoch was promised under. */
-  private final Map<String, Long> startedUnder = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
 
   Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
@@ -93,11 +61,7 @@ final class Replication {
     this.replicas = replicas;
     this.system = system;
     this.scheduler = system.scheduler();
-    this.consistency = settings.consistency();
-    this.attemptTimeout = settings.attemptTimeout();
-    this.deadline = settings.deadline();
-    this.backoff = settings.backoff();
-    this.maxInFlightPerReplica = settings.maxInFlightPerReplica();
+    this.settings = settings;
   }
 
   // ---- storing a change
@@ -109,7 +73,7 @@ final class Replication {
       return CompletableFuture.failedFuture(new StoreException("not stored: " + replicas.self()
           + " knows no replica set yet; it learns one from the cluster it joins"));
     }
-    long under = startedUnder.getOrDefault(made.list(), config.version());
+    long under = made.replicaSet() == 0 ? config.version() : made.replicaSet();
     if (under != config.version()) { // its epoch was promised by a majority of another set
       return CompletableFuture.failedFuture(new ReplicaSetChanged("the replica set is " + config + " since the server of list "
           + made.list() + " started (under version " + under + "): it starts again under the new one", true));
@@ -118,7 +82,7 @@ final class Replication {
         storedEverywhere.getOrDefault(made.list(), 0L), config.version());
     Map<String, ReplicaSet.ReplicaNode> nodes = view.nodes();
     boolean member = nodes.containsKey(replicas.self());
-    int needed = consistency.needed(nodes.size());
+    int needed = settings.needed(nodes.size());
     List<String> away = nodes.values().stream()
         .filter(n -> !n.name().equals(replicas.self()) && (n.ref() == null || !n.reachable())).map(ReplicaSet.ReplicaNode::name).toList();
     if (nodes.size() - away.size() < needed) { // cannot succeed: store nothing, anywhere
@@ -133,7 +97,7 @@ final class Replication {
     });
     // a node outside the set keeps its copy (repairs are sent from it) but does not count
     if (member) committedHere.whenComplete((d, failure) -> tally.answer(replicas.self(), failure == null, failure));
-    long giveUpAt = System.nanoTime() + deadline.toNanos();
+    long giveUpAt = System.nanoTime() + settings.deadline().toNanos();
     for (ReplicaSet.ReplicaNode node : nodes.values()) {
       if (node.name().equals(replicas.self())) continue;
       if (node.ref() == null) {
@@ -192,7 +156,7 @@ final class Replication {
                 committedHere, giveUpAt, resends)); // a fresh stream for each attempt: a stream is read once
       }
       // the last attempt starts at the deadline at the latest
-      long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + backoff.before(resends + 1).toNanos() - now));
+      long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + settings.backoff().before(resends + 1).toNanos() - now));
       metrics.counter("todo.replication.resends", "node", node.name()).increment();
       return Patterns.after(Duration.ofNanos(wait), system,
           () -> send(node, message, change, committedHere, giveUpAt, resends + 1));
@@ -206,7 +170,7 @@ final class Replication {
   }
 
   private Semaphore inFlight(String node) {
-    return inFlight.computeIfAbsent(node, n -> new Semaphore(maxInFlightPerReplica));
+    return inFlight.computeIfAbsent(node, n -> new Semaphore(settings.maxInFlightPerReplica()));
   }
 
   private static StoreException refusal(String node, String list, Outcome outcome, long promised) {
@@ -220,163 +184,7 @@ final class Replication {
   }
 
   private CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
-    return AskPattern.ask(node.ref(), message::apply, attemptTimeout, scheduler);
-  }
-
-  // ---- starting a server
-
-  /** A replica's answer to a starting server: promised, refused (it promised a newer one), or silent. */
-  private record Answer(String node, Replica.Reply reply) {
-    boolean promised() {
-      return reply != null && reply.outcome() == Outcome.APPLIED;
-    }
-
-    boolean refused() {
-      return reply != null && reply.outcome() == Outcome.STALE;
-    }
-  }
-
-  /**
-   * Takes a new epoch for {@code list} and the newest copy among the replicas that promise
-   * it, stored here first; sends the others what they lack. Without promises from enough
-   * replicas the result says why ({@code staleBecause}): the server then takes no writes.
-   */
-  CompletionStage<Database.Newest> start(String list) {
-    return local.promisedEpoch(list).thenCompose(promised -> prepare(list, promised + 1, 1));
-  }
-
-  private CompletionStage<Database.Newest> prepare(String list, long epoch, int round) {
-    ReplicaSet.View view = replicas.view();
-    Configuration config = view.config();
-    if (!config.known() && round < SET_MOVED_ROUNDS) { // a node that just joined learns the set within a second
-      return later(() -> prepare(list, epoch, round + 1));
-    }
-    startedUnder.put(list, config.version()); // its changes are stamped with it
-    Map<String, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
-    asked.put(replicas.self(), local.promise(list, epoch, replicas.self(), config.version()).toCompletableFuture()
-        .thenApply(r -> new Answer(replicas.self(), new Replica.Reply(replicas.self(), r.outcome(), r.position(), r.promised(), null,
-            r.replicaSet()))));
-    for (ReplicaSet.ReplicaNode node : view.nodes().values()) {
-      if (node.name().equals(replicas.self())) continue;
-      if (node.ref() == null || !node.reachable()) {
-        asked.put(node.name(), CompletableFuture.completedFuture(new Answer(node.name(), null)));
-      } else {
-        asked.put(node.name(), ask(node, r -> new Replica.Prepare(list, epoch, replicas.self(), config.version(), r))
-            .toCompletableFuture().thenApply(r -> new Answer(node.name(), r)).exceptionally(noAnswer -> new Answer(node.name(), null)));
-      }
-    }
-    return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenCompose(all -> {
-      List<Answer> answers = asked.values().stream().map(CompletableFuture::join).toList();
-      long newerEpoch = answers.stream().filter(Answer::refused).mapToLong(a -> a.reply().promised()).max().orElse(-1);
-      if (newerEpoch >= epoch && round < PREPARE_ROUNDS) return prepare(list, newerEpoch + 1, round + 1);
-      boolean setMoved = false;
-      for (Answer a : answers) {
-        if (a.reply() == null || a.reply().outcome() != Outcome.OTHER_REPLICA_SET) continue;
-        if (a.reply().replicaSet() < config.version()) replicas.tellBehind(a.node());
-        setMoved = true;
-      }
-      if (setMoved && round < SET_MOVED_ROUNDS) { // a node lags the set, this one does, or the next is being chosen: ask again
-        return later(() -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
-      }
-      return adopt(list, epoch, view, answers);
-    });
-  }
-
-  /** Runs {@code next} 300 ms from now, on Pekko's dispatcher. */
-  private <T> CompletionStage<T> later(java.util.function.Supplier<CompletionStage<T>> next) {
-    return org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(300), system, next::get);
-  }
-
-  private CompletionStage<Database.Newest> adopt(String list, long epoch, ReplicaSet.View view, List<Answer> answers) {
-    int needed = consistency.needed(view.nodes().size());
-    // only the set's nodes count; this node's copy is the starting point even when it is not one
-    List<Answer> promised = answers.stream().filter(a -> a.promised() && view.nodes().containsKey(a.node())).toList();
-    Answer mine = answers.get(0);
-    Answer newest = mine;
-    for (Answer a : promised) if (a.reply().position().isAfter(newest.reply().position())) newest = a;
-    if (mine.reply() == null || mine.reply().position() == null) {
-      return CompletableFuture.failedFuture(new StoreException("cannot start list " + list + " here: "
-          + (mine.reply() == null ? "no answer from this node's store" : mine.reply().problem())));
-    }
-    String staleBecause = null;
-    if (promised.size() < needed) {
-      List<String> silent = answers.stream().filter(a -> a.reply() == null).map(Answer::node).toList();
-      List<String> refused = answers.stream().filter(Answer::refused).map(Answer::node).toList();
-      staleBecause = "only " + promised.size() + " of " + answers.size() + " replicas answered (a majority is " + needed
-          + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent))
-          + (refused.isEmpty() ? "" : "; " + String.join(", ", refused) + " promised a newer server")
-          + "), so this copy may miss changes. Start those nodes again, or forget the ones that are gone for good "
-          + "(todo forget DEAD --node LIVE).";
-    }
-    String reason = staleBecause;
-    return pullNewest(list, mine.reply().position(), newest).thenCompose(position ->
-        (reason != null ? CompletableFuture.completedFuture(reason) : repairOthers(list, epoch, position, promised, needed))
-            .thenCompose(notOnAMajority -> local.get(list).thenCombine(local.recentRequests(list),
-                (copy, requests) -> new Database.Newest(copy, epoch, position.epoch(), notOnAMajority, requests))));
-  }
-
-  /** Brings the copy here to {@code newest}'s; the position this copy is at after. */
-  private CompletionStage<Position> pullNewest(String list, Position mine, Answer newest) {
-    if (newest.node().equals(replicas.self()) || !newest.reply().position().isAfter(mine)) {
-      return CompletableFuture.completedFuture(mine);
-    }
-    log.info("Copy of {} here is at {}; taking {} from {}.", list, mine, newest.reply().position(), newest.node());
-    ReplicaSet.ReplicaNode holder = replicas.nodes().get(newest.node());
-    return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), deadline, scheduler)
-        .thenCompose(delta -> delta.received(system))
-        .thenCompose(delta -> local.applyDelta(delta, -1))
-        .thenApply(r -> {
-          if (!r.stored()) throw new StoreException("cannot take the copy of " + list + " from " + newest.node() + ": " + r.outcome());
-          return r.position();
-        });
-  }
-
-  /**
-   * Sends every replica that promised but holds another copy what it lacks, and completes
-   * once {@code needed} of them (this node included) hold the copy this server starts from:
-   * with null, or with the reason why not. Until then nothing in that copy is acknowledged,
-   * not even a request sent again whose change it holds: that change may so far be on this
-   * node only, stored by a server that failed before a majority followed (Raft's leader
-   * commits an entry of its own term for the same reason).
-   */
-  private CompletionStage<String> repairOthers(String list, long epoch, Position newest, List<Answer> promised, int needed) {
-    List<CompletableFuture<Boolean>> holding = new ArrayList<>();
-    for (Answer a : promised) {
-      if (a.node().equals(replicas.self()) || a.reply().position().equals(newest)) {
-        holding.add(CompletableFuture.completedFuture(true));
-        continue;
-      }
-      ReplicaSet.ReplicaNode node = replicas.nodes().get(a.node());
-      if (node == null || node.ref() == null) {
-        holding.add(CompletableFuture.completedFuture(false));
-        continue;
-      }
-      holding.add(local.delta(list, a.reply().position())
-          .thenCompose(delta -> AskPattern.<Replica.Command, Replica.Reply>ask(node.ref(),
-              r -> new Replica.StoreDelta(delta.toSend(system), epoch, r), deadline, scheduler))
-          .thenApply(r -> {
-            if (r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
-            return r.stored();
-          })
-          .toCompletableFuture().exceptionally(failure -> false));
-    }
-    CompletableFuture<String> result = new CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicInteger yes = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-    for (CompletableFuture<Boolean> h : holding) {
-      h.thenAccept(ok -> {
-        int held = ok ? yes.incrementAndGet() : yes.get();
-        int done = answered.incrementAndGet();
-        if (held >= needed) {
-          result.complete(null);
-        } else if (done == holding.size()) {
-          result.complete("the copy of " + list + " this server starts from is on " + held + " of "
-              + replicas.nodes().size() + " replicas, and a majority is " + needed
-              + ". Bring the missing nodes back, or forget dead ones (todo forget DEAD --node LIVE).");
-        }
-      });
-    }
-    return result;
+    return AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), scheduler);
   }
 
   // ---- for operators

@@ -6,27 +6,50 @@ import java.util.Locale;
 import todo.node.BadSettings;
 
 /**
- * How a change is stored across the cluster ({@code todo.replication}): how many replicas
- * must commit it, how long one attempt and the whole try take, the backoff between attempts
- * to a replica that refuses, and the changes in flight to one replica at most.
+ * {@code todo.replication}, read once when the node starts: what storing a change and
+ * starting a list's server both wait for and count.
+ *
+ * @param consistency how many replicas must store a change before it is acknowledged
+ * @param attemptTimeout how long one request to a replica waits for its answer
+ * @param deadline how long a change is sent again before it counts as not stored there
+ * @param backoff the wait between attempts to a replica that refuses
+ * @param maxInFlightPerReplica changes on their way to one replica at most
  */
-public record ReplicationSettings(Replication.Consistency consistency, Duration attemptTimeout, Duration deadline, Backoff backoff,
-                           int maxInFlightPerReplica) {
+public record ReplicationSettings(Consistency consistency, Duration attemptTimeout, Duration deadline, Backoff backoff,
+                                  int maxInFlightPerReplica) {
+
+  /** How many replicas must store a change before it is acknowledged. */
+  public enum Consistency {
+    ALL, MAJORITY, LOCAL;
+
+    int needed(int replicas) {
+      return switch (this) {
+        case ALL -> replicas;
+        case MAJORITY -> replicas / 2 + 1;
+        case LOCAL -> 1;
+      };
+    }
+  }
 
   public static ReplicationSettings from(Config config) {
     String consistency = config.getString("write-consistency");
-    Replication.Consistency level;
+    Consistency parsed;
     try {
-      level = Replication.Consistency.valueOf(consistency.toUpperCase(Locale.ROOT));
+      parsed = Consistency.valueOf(consistency.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new BadSettings("todo.replication.write-consistency must be all, majority or local, not '" + consistency + "'");
     }
-    Backoff backoff = new Backoff(config.getDuration("backoff.min"), config.getDuration("backoff.max"));
+    var backoff = new Backoff(config.getDuration("backoff.min"), config.getDuration("backoff.max"));
     if (backoff.min().isNegative() || backoff.min().isZero() || backoff.max().compareTo(backoff.min()) < 0) {
       throw new BadSettings("todo.replication.backoff.min must be above 0 and backoff.max at least min, not "
           + backoff.min().toMillis() + "ms and " + backoff.max().toMillis() + "ms");
     }
-    return new ReplicationSettings(level, config.getDuration("attempt-timeout"), config.getDuration("deadline"), backoff,
+    return new ReplicationSettings(parsed, config.getDuration("attempt-timeout"), config.getDuration("deadline"), backoff,
         config.getInt("max-in-flight-per-replica"));
+  }
+
+  /** How many of {@code replicas} must store a change, or promise a server, for it to count. */
+  int needed(int replicas) {
+    return consistency.needed(replicas);
   }
 }

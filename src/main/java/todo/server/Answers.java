@@ -1,7 +1,12 @@
 package todo.server;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import todo.store.Delta;
+import todo.db.ReplicatedList;
 
 /**
  * The outcomes of a list's latest requests, as many as the store remembers
@@ -23,15 +28,28 @@ final class Answers {
     }
   };
 
+  /**
+   * The requests that made the list as it started, answered as they were: oldest first, so
+   * that the newest are the last to be forgotten.
+   */
+  void remember(ReplicatedList started) {
+    List<Delta.Request> requests = new ArrayList<>(started.requests());
+    Collections.reverse(requests);
+    for (Delta.Request r : requests) {
+      put(r.id(), new TodoServer.Written(r.entryId() > 0 ? started.list().entry(r.entryId()).orElse(null) : null, r.version()));
+    }
+  }
+
   void put(String request, TodoServer.WriteResult result) {
     byName.put(RequestId.name(request), new Answer(request, result));
   }
 
   /**
    * The first outcome of {@code request}; {@link TodoServer.Reused} when its name was used for
-   * a different request; null when neither is remembered.
+   * a different request; null when neither is remembered, or {@code request} is null (unnamed).
    */
   TodoServer.WriteResult of(String request) {
+    if (request == null) return null;
     Answer earlier = byName.get(RequestId.name(request));
     if (earlier == null) return null;
     if (earlier.request().equals(request)) return earlier.result();

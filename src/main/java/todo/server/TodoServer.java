@@ -3,44 +3,50 @@ package todo.server;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import todo.CborSerializable;
 import todo.db.Database;
-import todo.store.Delta;
+import todo.db.ReplicatedList;
+import todo.db.ReplicatedList.Acknowledged;
+import todo.db.ReplicatedList.NotStored;
+import todo.db.ReplicatedList.StartedAgain;
+import todo.list.Change;
 import todo.list.Entry;
 import todo.list.EntryPatch;
 import todo.list.TodoList;
 
 /**
  * The one server of one to-do list in the whole cluster: the book's {@code Todo.Server},
- * as a Cluster Sharding entity keyed by the list's name. It loads the list from the
- * database when it starts and stops after {@code todo.server-expiry} idle (sharding's
- * passivation), to come back on next use.
+ * as a Cluster Sharding entity keyed by the list's name. It stops after
+ * {@code todo.server-expiry} idle (sharding's passivation), to come back on next use.
  *
- * <p>Writes go one at a time: a change is made on the list, stored, and only then does the
- * server take it as its state and acknowledge it; writes that arrive meanwhile wait in a
- * stash. Reads are answered at once from the last stored state. If a store fails, the
- * server stops, so the next use reloads what the database really holds; but while this
- * node's disk refuses writes (full, or failing), a reload could not start, so the server
- * stays and serves reads, and takes its next write only after starting afresh (a new epoch,
- * the newest copy), as a server without a majority does.
+ * <p>It is in one of five behaviours. <b>Loading</b>: it asks the database for its
+ * {@link ReplicatedList} (the list, and how its changes reach a majority) and everything
+ * waits in a stash. <b>Serving</b>: reads are answered at once; a write is made on the
+ * list and stored, and the server is <b>writing</b> until the store is acknowledged: it
+ * takes the new list as its state only then, and writes that arrive meanwhile wait.
+ * <b>Read-only</b>: the list's copy may miss changes, or this node's disk refuses writes;
+ * reads are answered, and a write makes it <b>recheck</b>: start the list again and take
+ * the waiting writes if that start can, else refuse them with the reason. If a store
+ * fails otherwise, the server stops, so the next use reloads what the database really
+ * holds. A request sent again is answered from the memory of answered requests
+ * ({@link Answers}), never applied twice.
  */
-public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
+public final class TodoServer {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
 
@@ -84,14 +90,11 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
 
   public record Describe(ActorRef<Description> replyTo) implements Command {}
 
-  private record Loaded(Database.Newest newest) implements Command {}
+  private record Started(ReplicatedList list) implements Command {}
 
-  private record LoadFailed(String reason) implements Command {}
+  private record StartFailed(String reason) implements Command {}
 
-  private record Stored(TodoList list, Entry entry, Write write) implements Command {}
-
-  /** {@code again}: the replica set changed, so the server starts again under it and makes the change there. */
-  private record StoreFailed(String reason, Write write, boolean again) implements Command {}
+  private record WriteDone(ReplicatedList.Result result) implements Command {}
 
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
@@ -122,189 +125,196 @@ public final class TodoServer extends AbstractBehavior<TodoServer.Command> {
   // ---- behaviour
 
   public static Behavior<Command> create(String name, Database database, String node) {
-    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> new TodoServer(ctx, stash, name, database, node)));
+    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx ->
+        new TodoServer(ctx, stash, name, node).loading(database)));
   }
 
+  private final ActorContext<Command> context;
   private final StashBuffer<Command> stash;
   private final String name;
-  private final Database database;
   private final String node;
-  private TodoList list; // null while loading
-  private long epoch; // this server's, promised by the replicas (see Replication.start)
-  private long listEpoch; // the epoch that made the list's latest change
-  private String staleBecause; // not null: the copy may miss changes, so no writes
-  private boolean rechecking; // a write came while stale: looking for a majority again
-  private boolean writing;
-  private Write retried; // the write made again under a new replica set, once: a second change refuses it
   private final Answers answered = new Answers();
 
-  private TodoServer(ActorContext<Command> ctx, StashBuffer<Command> stash, String name, Database database, String node) {
-    super(ctx);
+  private TodoServer(ActorContext<Command> context, StashBuffer<Command> stash, String name, String node) {
+    this.context = context;
     this.stash = stash;
     this.name = name;
-    this.database = database;
     this.node = node;
-    ctx.getLog().info("Starting to-do server for {}.", name);
-    load();
   }
 
-  private void load() {
-    getContext().pipeToSelf(database.start(name), (loaded, failure) ->
-        failure == null ? new Loaded(loaded) : new LoadFailed(reason(failure)));
+  private Behavior<Command> loading(Database database) {
+    context.getLog().info("Starting to-do server for {}.", name);
+    context.pipeToSelf(database.start(name), (list, failure) ->
+        failure == null ? new Started(list) : new StartFailed(reason(failure)));
+    return Behaviors.receive(Command.class)
+        .onMessage(Started.class, m -> {
+          answered.remember(m.list());
+          m.list().readOnlyBecause().ifPresent(why -> context.getLog().warn("Serving {} read-only: {}", name, why));
+          return stash.unstashAll(m.list().readOnlyBecause().isPresent() ? readOnly(m.list()) : serving(m.list()));
+        })
+        .onMessage(StartFailed.class, this::onStartFailed)
+        .onMessage(Command.class, this::stashed)
+        .onSignal(PostStop.class, s -> stopped())
+        .build();
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Loaded.class, this::onLoaded)
-        .onMessage(LoadFailed.class, this::onLoadFailed)
-        .onMessage(AddEntry.class, m -> write(m, () -> Optional.of(list.add(m.date(), m.title(), m.order())), -1))
-        .onMessage(UpdateEntry.class, m -> write(m, () -> list.update(m.id(), m.patch()), m.id()))
-        .onMessage(DeleteEntry.class, m -> write(m, () -> list.delete(m.id()), m.id()))
-        .onMessage(ClearEntries.class, m -> write(m, () -> Optional.of(list.clear()), -1))
-        .onMessage(Stored.class, this::onStored)
-        .onMessage(StoreFailed.class, this::onStoreFailed)
-        .onMessage(GetEntries.class, m -> read(m, () -> m.replyTo().tell(new Entries(
-            m.date() == null ? list.entries() : list.entries(m.date()), list.version()))))
-        .onMessage(GetEntry.class, m -> read(m, () -> m.replyTo().tell(new Entries(
-            list.entry(m.id()).map(List::of).orElse(List.of()), list.version()))))
-        .onMessage(Describe.class, m -> read(m, () -> m.replyTo().tell(
-            new Description(name, node, list.version(), epoch, list.size(), getContext().getSelf(), staleBecause))))
-        .onSignal(PostStop.class, s -> {
-          getContext().getLog().info("Stopping to-do server for {}.", name);
-          return this;
+  private Behavior<Command> serving(ReplicatedList list) {
+    return reads(list)
+        .onMessage(Write.class, w -> write(list, w, again -> makeAgain(w, again)))
+        .build();
+  }
+
+  /**
+   * Answers {@code w} if it was answered before, else makes it on {@code list} and stores it.
+   * {@code onSetChanged}: what to do when the replica set changed before it was acknowledged.
+   */
+  private Behavior<Command> write(ReplicatedList list, Write w, Function<StartedAgain, Behavior<Command>> onSetChanged) {
+    if (answeredBefore(w)) return serving(list);
+    Optional<TodoList.Edit> made = edit(list.list(), w);
+    if (made.isEmpty()) {
+      w.replyTo().tell(new NotFound(w instanceof UpdateEntry u ? u.id() : w instanceof DeleteEntry d ? d.id() : -1));
+      return serving(list);
+    }
+    Entry entry = made.get().change() instanceof Change.Put put ? put.entry() : null;
+    context.pipeToSelf(list.store(made.get(), w.request()), (result, failure) ->
+        new WriteDone(failure == null ? result : new NotStored(reason(failure), Optional.empty())));
+    return writing(list, w, entry, onSetChanged);
+  }
+
+  /** True when {@code w} was sent again and answered as the first time: it is not applied twice. */
+  private boolean answeredBefore(Write w) {
+    WriteResult earlier = answered.of(w.request());
+    if (earlier != null) w.replyTo().tell(earlier);
+    return earlier != null;
+  }
+
+  private static Optional<TodoList.Edit> edit(TodoList list, Write w) {
+    if (w instanceof AddEntry m) return Optional.of(list.add(m.date(), m.title(), m.order()));
+    if (w instanceof UpdateEntry m) return list.update(m.id(), m.patch());
+    if (w instanceof DeleteEntry m) return list.delete(m.id());
+    return Optional.of(list.clear());
+  }
+
+  private Behavior<Command> writing(ReplicatedList list, Write w, Entry entry,
+                                    Function<StartedAgain, Behavior<Command>> onSetChanged) {
+    return reads(list)
+        .onMessage(Write.class, this::stashed)
+        .onMessage(WriteDone.class, m -> {
+          if (m.result() instanceof Acknowledged stored) return onStored(stored.next(), w, entry);
+          if (m.result() instanceof StartedAgain again) return onSetChanged.apply(again);
+          NotStored refused = (NotStored) m.result();
+          return onNotStored(w, refused.reason(), refused.readOnly());
         })
         .build();
   }
 
-  private Behavior<Command> onLoaded(Loaded m) {
-    boolean wasRechecking = rechecking;
-    rechecking = false;
-    list = m.newest().list();
-    epoch = m.newest().epoch();
-    listEpoch = m.newest().listEpoch();
-    staleBecause = m.newest().staleBecause();
-    // Answers to requests sent again come from the copy only once a majority holds it: a
-    // stale copy may hold a change that was never acknowledged (stored here, then refused).
-    List<Delta.Request> requests = new ArrayList<>(staleBecause == null ? m.newest().requests() : List.of());
-    Collections.reverse(requests); // oldest first, so the newest are the last to be forgotten
-    for (Delta.Request r : requests) {
-      answered.put(r.id(), new Written(r.entryId() > 0 ? list.entry(r.entryId()).orElse(null) : null, r.version()));
-    }
-    if (staleBecause != null && wasRechecking) { // still no majority: the waiting writes are refused
-      refuseStashedWrites("list " + name + " cannot take writes now: " + staleBecause);
-      stash.clear();
-      return this;
-    }
-    if (staleBecause != null) getContext().getLog().warn("Serving {} read-only: {}", name, staleBecause);
-    return stash.unstashAll(this);
-  }
-
-  private Behavior<Command> onLoadFailed(LoadFailed m) {
-    getContext().getLog().warn("Cannot load list {}: {}", name, m.reason());
-    if (rechecking && database.diskFault() != null) { // still read-only: keep serving reads
-      rechecking = false;
-      refuseStashedWrites("list " + name + " cannot take writes now: " + m.reason());
-      stash.clear();
-      return this;
-    }
-    refuseStashedWrites("list " + name + " could not be loaded: " + m.reason());
-    return Behaviors.stopped();
-  }
-
-  private Behavior<Command> read(Command m, Runnable answer) {
-    if (list == null) return stashed(m);
-    answer.run();
-    return this;
-  }
-
-  private Behavior<Command> write(Write m, java.util.function.Supplier<Optional<TodoList.Edit>> edit, long id) {
-    ActorRef<WriteResult> replyTo = m.replyTo();
-    if (list == null || writing || rechecking) return stashed(m);
-    WriteResult earlier = m.request() == null ? null : answered.of(m.request());
-    if (earlier != null) { // sent again: answer, do not apply twice
-      replyTo.tell(earlier);
-      return this;
-    }
-    if (staleBecause != null) { // look again: the missing nodes may be back, or forgotten
-      rechecking = true;
-      load();
-      return stashed(m);
-    }
-    Optional<TodoList.Edit> made = edit.get();
-    if (made.isEmpty()) {
-      replyTo.tell(new NotFound(id));
-      return this;
-    }
-    TodoList next = made.get().list();
-    Entry entry = made.get().change() instanceof todo.list.Change.Put put ? put.entry() : null;
-    writing = true;
-    var change = new todo.store.Stamped(made.get().change().forRequest(m.request()), epoch, listEpoch, 0);
-    getContext().pipeToSelf(database.store(change), (done, failure) ->
-        failure == null ? new Stored(next, entry, m)
-            : new StoreFailed(failure.getMessage(), m, canMakeAgain(m, failure)));
-    return this;
-  }
-
-  private Behavior<Command> onStored(Stored m) {
-    list = m.list();
-    listEpoch = epoch;
-    writing = false;
-    Written result = new Written(m.entry(), list.version());
-    if (m.write().request() != null) answered.put(m.write().request(), result);
-    m.write().replyTo().tell(result);
-    return stash.isEmpty() ? this : stash.unstash(this, 1, c -> c);
+  private Behavior<Command> onStored(ReplicatedList next, Write w, Entry entry) {
+    Written result = new Written(entry, next.list().version());
+    if (w.request() != null) answered.put(w.request(), result);
+    w.replyTo().tell(result);
+    return stash.isEmpty() ? serving(next) : stash.unstash(serving(next), 1, c -> c);
   }
 
   /**
-   * A write refused because the replica set changed is made again under the new set, once:
-   * when no node stored it, or when its request id lets the new start recognise it as made.
+   * The replica set changed before {@code w} was acknowledged and the list started again
+   * under the new set: {@code w} is made there (or answered, if the new start found it made),
+   * once; a second change of the set refuses it.
    */
-  private boolean canMakeAgain(Write m, Throwable failure) {
-    return !m.equals(retried) && todo.db.ReplicaSetChanged.is(failure)
-        && (m.request() != null || todo.db.ReplicaSetChanged.storedNowhere(failure));
-  }
-
-  private Behavior<Command> onStoreFailed(StoreFailed m) {
-    if (m.again()) { // nothing acknowledged: start under the new replica set, then make the change again
-      getContext().getLog().info("List {}: {}", name, m.reason());
-      writing = false;
-      rechecking = true;
-      retried = m.write();
-      stash.stash(m.write());
-      load();
-      return this;
+  private Behavior<Command> makeAgain(Write w, StartedAgain again) {
+    context.getLog().info("List {}: {}", name, again.reason());
+    ReplicatedList fresh = again.fresh();
+    answered.remember(fresh);
+    if (fresh.readOnlyBecause().isPresent()) {
+      String reason = "list " + name + " cannot take writes now: " + fresh.readOnlyBecause().get();
+      w.replyTo().tell(new Refused(reason));
+      return refuseWaitingWrites(reason, readOnly(fresh));
     }
-    getContext().getLog().warn("Store of list {} failed: {}", name, m.reason());
-    m.write().replyTo().tell(new Refused(m.reason()));
-    refuseStashedWrites(m.reason());
-    String diskFault = database.diskFault();
-    if (diskFault == null) return Behaviors.stopped();
-    writing = false; // this epoch writes no more: the next write makes the server start afresh
-    staleBecause = diskFault;
-    stash.clear();
-    return this;
+    return stash.unstashAll(write(fresh, w, twice -> onNotStored(w, twice.reason(), Optional.empty())));
   }
 
-  private void refuseStashedWrites(String reason) {
+  private Behavior<Command> onNotStored(Write w, String reason, Optional<ReplicatedList> readOnly) {
+    context.getLog().warn("Store of list {} failed: {}", name, reason);
+    w.replyTo().tell(new Refused(reason));
+    return refuseWaitingWrites(reason, readOnly.map(this::readOnly).orElse(Behaviors.stopped()));
+  }
+
+  private Behavior<Command> readOnly(ReplicatedList list) {
+    return reads(list)
+        .onMessage(Write.class, w -> {
+          if (answeredBefore(w)) return Behaviors.same();
+          // look again: the missing nodes may be back, or forgotten
+          context.pipeToSelf(list.startAgain(), (fresh, failure) ->
+              failure == null ? new Started(fresh) : new StartFailed(reason(failure)));
+          stashed(w);
+          return rechecking(list);
+        })
+        .build();
+  }
+
+  private Behavior<Command> rechecking(ReplicatedList list) {
+    return reads(list)
+        .onMessage(Write.class, this::stashed)
+        .onMessage(Started.class, m -> {
+          answered.remember(m.list());
+          if (m.list().readOnlyBecause().isPresent()) { // still no majority: the waiting writes are refused
+            return refuseWaitingWrites("list " + name + " cannot take writes now: " + m.list().readOnlyBecause().get(),
+                readOnly(m.list()));
+          }
+          return stash.unstashAll(serving(m.list()));
+        })
+        .onMessage(StartFailed.class, this::onStartFailed)
+        .build();
+  }
+
+  private Behavior<Command> onStartFailed(StartFailed m) {
+    context.getLog().warn("Cannot load list {}: {}", name, m.reason());
+    return refuseWaitingWrites("list " + name + " could not be loaded: " + m.reason(), Behaviors.stopped());
+  }
+
+  /** Reads, answered at once from {@code list} in every behaviour but loading. */
+  private BehaviorBuilder<Command> reads(ReplicatedList list) {
+    TodoList l = list.list();
+    return Behaviors.receive(Command.class)
+        .onMessage(GetEntries.class, m -> answer(m.replyTo(),
+            new Entries(m.date() == null ? l.entries() : l.entries(m.date()), l.version())))
+        .onMessage(GetEntry.class, m -> answer(m.replyTo(),
+            new Entries(l.entry(m.id()).map(List::of).orElse(List.of()), l.version())))
+        .onMessage(Describe.class, m -> answer(m.replyTo(), new Description(name, node, l.version(), list.epoch(), l.size(),
+            context.getSelf(), list.readOnlyBecause().orElse(null))))
+        .onSignal(PostStop.class, s -> stopped());
+  }
+
+  private static <T> Behavior<Command> answer(ActorRef<T> replyTo, T answer) {
+    replyTo.tell(answer);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> stopped() {
+    context.getLog().info("Stopping to-do server for {}.", name);
+    return Behaviors.same();
+  }
+
+  /** Refuses the writes waiting in the stash, for {@code reason}, and drops them; then {@code next}. */
+  private Behavior<Command> refuseWaitingWrites(String reason, Behavior<Command> next) {
     stash.forEach(c -> {
       if (c instanceof Write w) w.replyTo().tell(new Refused(reason));
     });
+    stash.clear();
+    return next;
   }
 
   /** A failure's own message, not that of the CompletionException a stage wraps it in. */
   private static String reason(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   private Behavior<Command> stashed(Command m) {
     if (stash.isFull()) {
-      getContext().getLog().warn("Server for {} is overloaded: dropping a request", name);
+      context.getLog().warn("Server for {} is overloaded: dropping a request", name);
     } else {
       stash.stash(m);
     }
-    return this;
+    return Behaviors.same();
   }
 }

@@ -89,9 +89,9 @@ class ReplicationTest {
     long old = server.ask(TodoServer.Describe::new, TIMEOUT).toCompletableFuture().join().epoch();
 
     // a newer server of the list starts (as after a failover that the old one did not see)
-    Database.Newest newer = b.database().start("moved").toCompletableFuture().join();
+    ReplicatedList newer = b.database().start("moved").toCompletableFuture().join();
     assertThat(newer.epoch()).isGreaterThan(old);
-    assertThat(newer.staleBecause()).isNull();
+    assertThat(newer.readOnlyBecause()).isEmpty();
 
     var refused = server.<TodoServer.WriteResult>ask(r -> new TodoServer.AddEntry(DAY, "Lost", null, r), TIMEOUT)
         .toCompletableFuture().join();
