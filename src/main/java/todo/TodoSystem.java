@@ -74,7 +74,7 @@ public final class TodoSystem {
     try {
       Database database = Database.open(system, s.node(), s.dbFolder(), metrics);
       TodoServer.init(system, database, s.node());
-      todo.dist.DistNode.start(system, s.node(), this::connect); // the chapter's primitives (todo shell drives them)
+      todo.beam.DistNode.start(system, s.node(), this::connect); // the chapter's primitives (todo shell drives them)
       TodoCache cache = new TodoCache(system);
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

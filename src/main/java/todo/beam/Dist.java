@@ -1,9 +1,9 @@
-package todo.dist;
+package todo.beam;
 
 import java.time.Duration;
 
 /**
- * The process primitives, for {@code import static todo.dist.Dist.*}: {@code self()},
+ * The process primitives, for {@code import static todo.beam.Dist.*}: {@code self()},
  * {@code send}, {@code receive}. In {@code todo shell} they are in scope bare, as in iex.
  *
  * <p>A process is a thread with a mailbox: a task started by {@link Node#spawn} has its

@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 /**
  * The cluster's global names, as the BEAM's {@code :global}: a name maps to one process in

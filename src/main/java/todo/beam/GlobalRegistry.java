@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import java.time.Duration;
 import java.util.HashMap;

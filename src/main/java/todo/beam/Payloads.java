@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

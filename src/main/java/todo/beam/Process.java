@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 /**
  * Local names, as the BEAM's {@code Process.register}: a process of this node takes a name,

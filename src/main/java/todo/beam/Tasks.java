@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import java.time.Duration;
 import java.util.Set;
@@ -43,7 +43,7 @@ final class Tasks {
     } catch (Payloads.Unreadable e) {
       return new NodeAgent.Spawned(null, refusal(e));
     }
-    if (!(task instanceof Runnable runnable)) return new NodeAgent.Spawned(null, "a task must be a todo.dist.Task");
+    if (!(task instanceof Runnable runnable)) return new NodeAgent.Spawned(null, "a task must be a todo.beam.Task");
     DistNode.LocalProcess p = node.newProcess("task");
     node.runAsProcess(p, leader, "process " + p.pid(), () -> {
       try {
@@ -62,7 +62,7 @@ final class Tasks {
     node.runAsProcess(p, leader, "rpc on " + node.name(), () -> {
       try {
         Object fn = Payloads.decode(payload);
-        if (!(fn instanceof Fn<?> f)) throw new DistException("an rpc function must be a todo.dist.Fn");
+        if (!(fn instanceof Fn<?> f)) throw new DistException("an rpc function must be a todo.beam.Fn");
         replyTo.tell(new NodeAgent.Returned(Payloads.encode(f.call()), null));
       } catch (Payloads.Unreadable e) {
         replyTo.tell(new NodeAgent.Returned(null, refusal(e)));

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import todo.db.StoreException;
-import todo.dist.DistNode;
+import todo.beam.DistNode;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
 import todo.node.NodeSettings;

@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,7 +132,7 @@ class DistProcessIT {
   void remoteSpawnOfAClassTheTargetLacksNamesTheClass() throws Exception {
     Path classes = Files.createDirectories(dir.resolve("greeter"));
     Path source = Files.writeString(Files.createDirectories(dir.resolve("src")).resolve("Greeter.java"),
-        "package greet; public class Greeter implements todo.dist.Task { public void run() { System.out.println(\"hi\"); } }");
+        "package greet; public class Greeter implements todo.beam.Task { public void run() { System.out.println(\"hi\"); } }");
     int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
         "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), source.toString());
     assertThat(compiled).isZero();
@@ -142,7 +142,7 @@ class DistProcessIT {
             Node.spawn("p1@127.0.0.1", () -> new greet.Greeter().run())
             """);
     assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
-    assertThat(r.output()).contains("hi", "|  Exception todo.dist.DistException: cannot spawn on p1@127.0.0.1: class greet.Greeter is not on p1@127.0.0.1",
+    assertThat(r.output()).contains("hi", "|  Exception todo.beam.DistException: cannot spawn on p1@127.0.0.1: class greet.Greeter is not on p1@127.0.0.1",
         "todo: cannot spawn on p1@127.0.0.1: class greet.Greeter is not on p1@127.0.0.1");
     assertThat(p1.logLines("greet.Greeter")).isEmpty(); // an expected refusal: no stack trace, no log noise on p1
     assertThat(p1.logLines("\tat ")).isEmpty();

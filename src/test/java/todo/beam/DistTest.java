@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

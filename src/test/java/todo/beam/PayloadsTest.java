@@ -1,4 +1,4 @@
-package todo.dist;
+package todo.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +26,7 @@ class PayloadsTest {
   @Test
   void aValueThatIsNotSerializableIsRefusedByName() {
     assertThatThrownBy(() -> Payloads.encode(new Unmarked(1)))
-        .isInstanceOf(DistException.class).hasMessageContaining("todo.dist.PayloadsTest$Unmarked: it is not Serializable");
+        .isInstanceOf(DistException.class).hasMessageContaining("todo.beam.PayloadsTest$Unmarked: it is not Serializable");
   }
 
   @Test
@@ -41,8 +41,8 @@ class PayloadsTest {
     try (InputStream in = Pid.class.getResourceAsStream("Pid.class")) {
       pid = in.readAllBytes();
     }
-    assertThat(SnippetClasses.referencedClasses(pid)).contains("todo.dist.Pid", "java.lang.Record", "java.lang.String");
-    assertThat(SnippetClasses.refersTo(pid, "todo/dist/Pid")).isTrue();
-    assertThat(SnippetClasses.refersTo(pid, "todo/dist/Pi")).isFalse(); // a prefix of a name is not the name
+    assertThat(SnippetClasses.referencedClasses(pid)).contains("todo.beam.Pid", "java.lang.Record", "java.lang.String");
+    assertThat(SnippetClasses.refersTo(pid, "todo/beam/Pid")).isTrue();
+    assertThat(SnippetClasses.refersTo(pid, "todo/beam/Pi")).isFalse(); // a prefix of a name is not the name
   }
 }
