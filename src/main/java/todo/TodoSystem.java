@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,7 +22,7 @@ import todo.node.BadSettings;
 import todo.node.CannotStart;
 import todo.node.ClusterNode;
 import todo.node.NodeName;
-import todo.node.NodeRoles;
+import todo.node.Members;
 import todo.node.NodeSettings;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
@@ -150,7 +148,7 @@ public final class TodoSystem {
   public synchronized Connection checkConnect(String node) {
     NodeName.fromFullName(node, "node");
     Incarnation current = now;
-    List<String> members = members(Cluster.get(current.system()));
+    List<String> members = Members.upNodes(Cluster.get(current.system()));
     if (node.equals(settings.node()) || members.contains(node)) return Connection.ALREADY_CONNECTED;
     List<String> others = members.stream().filter(n -> !n.equals(settings.node())).toList();
     if (!others.isEmpty()) {
@@ -226,12 +224,6 @@ public final class TodoSystem {
         return now.database().replicaSet().config();
       }
     };
-  }
-
-  private static List<String> members(Cluster cluster) {
-    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-        .map(Member::getRoles).map(NodeRoles::node).flatMap(java.util.Optional::stream).toList();
   }
 
   private static void checkPortIsFree(NodeSettings s) {

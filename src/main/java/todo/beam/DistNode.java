@@ -1,7 +1,6 @@
 package todo.beam;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +20,13 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.node.Members;
 import todo.node.NodeRoles;
 
 /**
@@ -282,13 +283,9 @@ public final class DistNode {
 
   // ---- nodes
 
-  /** Members that are Up, this node included, in the cluster's order of age (oldest first). */
+  /** Members that are up ({@link Members}), this node included. */
   List<Member> members() {
-    List<Member> up = new ArrayList<>();
-    for (Member m : Cluster.get(system).state().getMembers()) {
-      if (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) up.add(m);
-    }
-    return up;
+    return Members.up(Cluster.get(system));
   }
 
   List<String> otherNodes() {

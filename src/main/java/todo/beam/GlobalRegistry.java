@@ -13,11 +13,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.CborSerializable;
+import todo.node.Members;
 
 /**
  * The cluster's global names ({@link Global}): one actor in the whole cluster, a Cluster
@@ -59,11 +59,8 @@ final class GlobalRegistry {
   private record Unanswered(String node) implements Command {}
 
   static Behavior<Command> create() {
-    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> {
-      List<Member> up = new java.util.ArrayList<>();
-      for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) if (m.status() == MemberStatus.up()) up.add(m);
-      return rebuilding(ctx, stash, up);
-    }));
+    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx ->
+        rebuilding(ctx, stash, Members.up(Cluster.get(ctx.getSystem())))));
   }
 
   /** Asks every member for the names its processes hold, then serves; commands wait meanwhile. */

@@ -169,8 +169,8 @@ public final class ClusterNode {
 
   /** A name is unique in a cluster: a second node with a taken name leaves, the first keeps running. */
   private static void refuseTakenName(Cluster cluster, String node) {
-    for (Member m : cluster.state().getMembers()) {
-      if (m.equals(cluster.selfMember()) || m.status() != MemberStatus.up()) continue;
+    for (Member m : Members.up(cluster)) {
+      if (m.equals(cluster.selfMember())) continue;
       if (NodeRoles.node(m.getRoles()).filter(node::equals).isPresent()) {
         cluster.manager().tell(new Leave(cluster.selfMember().address()));
         throw new BadSettings("the node name " + node + " is taken in this cluster (by the member at " + m.address() + ")");

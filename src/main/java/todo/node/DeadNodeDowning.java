@@ -54,8 +54,8 @@ public final class DeadNodeDowning {
     Member self = cluster.selfMember();
     if (self.status() != MemberStatus.up()) return; // a leaving node downs nobody
     Map<String, Map<String, Integer>> namesByHost = new HashMap<>();
-    for (Member m : cluster.state().getMembers()) {
-      if (m.equals(self) || (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp())) continue;
+    for (Member m : Members.up(cluster)) {
+      if (m.equals(self)) continue;
       Address a = m.address();
       String host = a.getHost().orElse(null);
       int port = a.getPort().orElse(-1);
