@@ -22,7 +22,7 @@ public final class Dist {
 
   /** Sends {@code message} to {@code pid}, on any node; never fails (a dead pid drops it, as on the BEAM). */
   public static Object send(Pid pid, Object message) {
-    DistNode.current().send(pid, message);
+    DistNode.current().processes().send(pid, message);
     return message;
   }
 

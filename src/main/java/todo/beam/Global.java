@@ -33,7 +33,7 @@ public final class Global {
   public static Pid send(Object name, Object message) {
     Pid pid = whereisName(name);
     if (pid == null) throw new DistException("no process is registered globally as " + key(name));
-    DistNode.current().send(pid, message);
+    DistNode.current().processes().send(pid, message);
     return pid;
   }
 

@@ -20,7 +20,7 @@ public final class Node {
    * stays listed until the cluster downs it (at once when its process is proven dead).
    */
   public static List<String> list() {
-    return DistNode.current().otherNodes();
+    return DistNode.current().peers().otherNodes();
   }
 
   /**

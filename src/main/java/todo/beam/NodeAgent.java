@@ -67,7 +67,7 @@ final class NodeAgent {
           return Behaviors.same();
         })
         .onMessage(SendNamed.class, m -> {
-          node.deliverNamed(m.name(), m.message());
+          node.processes().deliverNamed(m.name(), m.message());
           return Behaviors.same();
         })
         .onMessage(Output.class, m -> {

@@ -27,7 +27,7 @@ final class NodeWatch {
       log.warn("Node.connect(\"{}\") on {}: {}", node, dist.name(), bad.getMessage());
       return false;
     }
-    if (node.equals(dist.name()) || dist.otherNodes().contains(node)) return true;
+    if (node.equals(dist.name()) || dist.peers().otherNodes().contains(node)) return true;
     try {
       if (!dist.connector.apply(node)) return false;
     } catch (RuntimeException e) {
@@ -54,8 +54,8 @@ final class NodeWatch {
 
   static void monitor(DistNode dist, String node) {
     Pid watcher = dist.self();
-    boolean up = dist.otherNodes().contains(node) || node.equals(dist.name());
-    if (!up) dist.send(watcher, new NodeDown(node));
+    boolean up = dist.peers().otherNodes().contains(node) || node.equals(dist.name());
+    if (!up) dist.processes().send(watcher, new NodeDown(node));
     dist.system().systemActorOf(watching(dist, node, watcher, up), "monitor-" + java.util.UUID.randomUUID(),
         org.apache.pekko.actor.typed.Props.empty());
   }
@@ -72,10 +72,10 @@ final class NodeWatch {
                 || e instanceof ClusterEvent.ReachableMember;
             boolean nowDown = e instanceof ClusterEvent.UnreachableMember || e instanceof ClusterEvent.MemberRemoved
                 || e instanceof ClusterEvent.MemberDowned || e instanceof ClusterEvent.MemberExited;
-            if (nowUp && !up[0]) dist.send(watcher, new NodeUp(node));
-            if (nowDown && up[0]) dist.send(watcher, new NodeDown(node));
+            if (nowUp && !up[0]) dist.processes().send(watcher, new NodeUp(node));
+            if (nowDown && up[0]) dist.processes().send(watcher, new NodeDown(node));
             if (nowUp || nowDown) up[0] = nowUp;
-            return dist.isLocal(watcher) ? Behaviors.same() : Behaviors.stopped(); // the watching process ended
+            return dist.processes().isLocal(watcher) ? Behaviors.same() : Behaviors.stopped(); // the watching process ended
           })
           .build();
     });
@@ -92,7 +92,7 @@ final class NodeWatch {
       log.warn("Node.disconnect(\"{}\"): a node does not disconnect itself; leave the shell with /exit.", node);
       return false;
     }
-    for (Member m : dist.members()) {
+    for (Member m : dist.peers().members()) {
       if (NodeRoles.node(m.getRoles()).filter(node::equals).isPresent()) {
         Cluster.get(dist.system()).manager().tell(new Leave(m.address()));
         return true;

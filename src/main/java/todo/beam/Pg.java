@@ -18,14 +18,14 @@ public final class Pg {
 
   public static void join(Object group, Pid pid) {
     DistNode dist = DistNode.current();
-    if (dist.isLocal(pid)) joinLocal(dist, key(group), pid);
-    else dist.agentOf(pid.node()).tell(new NodeAgent.PgJoin(key(group), pid));
+    if (dist.processes().isLocal(pid)) joinLocal(dist, key(group), pid);
+    else dist.peers().agentOf(pid.node()).tell(new NodeAgent.PgJoin(key(group), pid));
   }
 
   public static void leave(Object group, Pid pid) {
     DistNode dist = DistNode.current();
-    if (dist.isLocal(pid)) leaveLocal(dist, key(group), pid);
-    else dist.agentOf(pid.node()).tell(new NodeAgent.PgLeave(key(group), pid));
+    if (dist.processes().isLocal(pid)) leaveLocal(dist, key(group), pid);
+    else dist.peers().agentOf(pid.node()).tell(new NodeAgent.PgLeave(key(group), pid));
   }
 
   /** The group's members on every reachable node. */
@@ -37,14 +37,14 @@ public final class Pg {
     Set<ActorRef<ProcessActor.Command>> refs = listing.getServiceInstances(key);
     java.util.TreeSet<Pid> members = new java.util.TreeSet<>(java.util.Comparator.comparing(Pid::ref));
     refs.stream().map(dist::pidOf).filter(p -> !p.node().equals(dist.name())).forEach(members::add);
-    members.addAll(dist.localGroup(key(group)));
+    members.addAll(dist.processes().localGroup(key(group)));
     return List.copyOf(members);
   }
 
   /** The group's members on this node. */
   public static List<Pid> getLocalMembers(Object group) {
     DistNode dist = DistNode.current();
-    return dist.localGroup(key(group)).stream().sorted(java.util.Comparator.comparing(Pid::ref)).toList();
+    return dist.processes().localGroup(key(group)).stream().sorted(java.util.Comparator.comparing(Pid::ref)).toList();
   }
 
   /**
@@ -52,15 +52,15 @@ public final class Pg {
    * the Receptionist tells the other nodes.
    */
   static void joinLocal(DistNode dist, String group, Pid pid) {
-    dist.localRef(pid).ifPresent(ref -> {
-      dist.joinedLocally(group, pid);
+    dist.processes().localRef(pid).ifPresent(ref -> {
+      dist.processes().joinedLocally(group, pid);
       dist.system().receptionist().tell(Receptionist.register(serviceKey(group), ref));
     });
   }
 
   static void leaveLocal(DistNode dist, String group, Pid pid) {
-    dist.localRef(pid).ifPresent(ref -> {
-      dist.leftLocally(group, pid);
+    dist.processes().localRef(pid).ifPresent(ref -> {
+      dist.processes().leftLocally(group, pid);
       dist.system().receptionist().tell(Receptionist.deregister(serviceKey(group), ref));
     });
   }

@@ -11,16 +11,16 @@ public final class Process {
 
   /** Registers {@code pid}, a process of this node, as {@code name}; an error if the name is taken. */
   public static boolean register(String name, Pid pid) {
-    DistNode.current().register(name, pid);
+    DistNode.current().processes().register(name, pid);
     return true;
   }
 
   public static void unregister(String name) {
-    DistNode.current().unregister(name);
+    DistNode.current().processes().unregister(name);
   }
 
   /** The process registered as {@code name} on this node, or null. */
   public static Pid whereis(String name) {
-    return DistNode.current().whereis(name);
+    return DistNode.current().processes().whereis(name);
   }
 }

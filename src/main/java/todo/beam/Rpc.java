@@ -74,7 +74,7 @@ public final class Rpc {
 
   private static CompletionStage<NodeAgent.Returned> answer(DistNode dist, String node, Fn<?> fn, Duration timeout) {
     Payload payload = Payloads.encode(fn);
-    return dist.<NodeAgent.Command, NodeAgent.Returned>askAsync(dist.agentOf(node),
+    return dist.<NodeAgent.Command, NodeAgent.Returned>askAsync(dist.peers().agentOf(node),
         r -> new NodeAgent.Call(payload, dist.agent(), r), timeout);
   }
 

@@ -27,7 +27,7 @@ final class Tasks {
 
   /** Spawns {@code task} on {@code target} and returns its pid; an error naming the reason when it cannot run there. */
   Pid spawn(String target, Task task) {
-    ActorRef<NodeAgent.Command> agent = node.agentOf(target);
+    ActorRef<NodeAgent.Command> agent = node.peers().agentOf(target);
     Payload payload = Payloads.encode(task);
     NodeAgent.Spawned s = node.ask(agent, (ActorRef<NodeAgent.Spawned> r) -> new NodeAgent.Spawn(payload, node.agent(), r), DistNode.ASK);
     if (s.refusal() != null) throw new DistException("cannot spawn on " + target + ": " + s.refusal());
@@ -44,7 +44,7 @@ final class Tasks {
       return new NodeAgent.Spawned(null, refusal(e));
     }
     if (!(task instanceof Runnable runnable)) return new NodeAgent.Spawned(null, "a task must be a todo.beam.Task");
-    DistNode.LocalProcess p = node.newProcess("task");
+    Processes.LocalProcess p = node.processes().start("task");
     node.runAsProcess(p, leader, "process " + p.pid(), () -> {
       try {
         runnable.run();
@@ -58,7 +58,7 @@ final class Tasks {
 
   /** Calls a function another node (or this one) sent, in a process of its own, and answers its result. */
   void runCall(Payload payload, ActorRef<NodeAgent.Command> leader, ActorRef<NodeAgent.Returned> replyTo) {
-    DistNode.LocalProcess p = node.newProcess("rpc");
+    Processes.LocalProcess p = node.processes().start("rpc");
     node.runAsProcess(p, leader, "rpc on " + node.name(), () -> {
       try {
         Object fn = Payloads.decode(payload);
