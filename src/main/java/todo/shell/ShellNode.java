@@ -22,7 +22,7 @@ import todo.node.NodeSettings;
  *
  * <p>With --http-port it is a full to-do node, as {@code iex -S mix} is in the book: it
  * forms a cluster of its own at once, and connecting it later restarts its member
- * ({@link TodoSystem#connect}), which ends the processes made before.
+ * (see todo.RuntimeJoin), which ends the processes made before.
  */
 public final class ShellNode implements AutoCloseable {
 
