@@ -174,7 +174,7 @@ public final class TodoSystem {
 
   private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, Database database, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort())
+      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort(), s.web())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);

@@ -41,11 +41,10 @@ public final class DeadNodeDowning {
     this.probeTimeout = probeTimeout;
   }
 
-  /** Checks every member each {@code todo.dead-node-check.interval}, on its own thread. */
-  public static void start(ActorSystem<?> system, EpmdClient epmd) {
-    var config = system.settings().config().getConfig("todo.dead-node-check");
-    DeadNodeDowning d = new DeadNodeDowning(system, epmd, config.getDuration("probe-timeout"));
-    Duration every = config.getDuration("interval");
+  /** Checks every member each {@link ClusterSettings#deadNodeCheckInterval}, on a thread of its own. */
+  public static void start(ActorSystem<?> system, EpmdClient epmd, ClusterSettings settings) {
+    DeadNodeDowning d = new DeadNodeDowning(system, epmd, settings.deadNodeProbeTimeout());
+    Duration every = settings.deadNodeCheckInterval();
     system.scheduler().scheduleWithFixedDelay(every, every, d::checkAll,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.dead-node-check.dispatcher")));
   }
