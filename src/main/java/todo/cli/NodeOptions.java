@@ -31,8 +31,7 @@ final class NodeOptions {
       description = "Listen for other nodes on the first free port of this range (default: any free port).")
   String distPortRange;
 
-  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one). "
-      + "todo shell serves the to-do API, and holds data, only when given this flag.")
+  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one).")
   Integer httpPort;
 
   @Option(names = "--db-folder", paramLabel = "DIR", description = "Data folder (env TODO_DB_FOLDER, default ./persist).")

@@ -18,7 +18,8 @@ import todo.shell.ShellNode;
  * Without --http-port the node serves no HTTP and holds no data.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
-    description = "Start a node with a Java shell (JShell) that has the cluster API in scope.")
+    description = {"Start a node with a Java shell (JShell) that has the cluster API in scope.",
+        "It serves the to-do API over HTTP, and holds data, only when given --http-port."})
 final class ShellCommand implements Callable<Integer> {
 
   @Mixin
