@@ -27,12 +27,12 @@ final class NodeOptions {
       description = "Join the cluster of this node at start (repeatable: the first that answers).")
   List<String> connect = new ArrayList<>();
 
+  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one).")
+  Integer httpPort;
+
   @Option(names = "--dist-port-range", paramLabel = "A-B",
       description = "Listen for other nodes on the first free port of this range (default: any free port).")
   String distPortRange;
-
-  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (env TODO_HTTP_PORT, default 5454; 0 picks a free one).")
-  Integer httpPort;
 
   @Option(names = "--db-folder", paramLabel = "DIR", description = "Data folder (env TODO_DB_FOLDER, default ./persist).")
   Path dbFolder;
