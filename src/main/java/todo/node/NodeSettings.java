@@ -31,7 +31,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
         ClusterSettings.from(todoConfig()), WebSettings.from(todoConfig()));
   }
 
-  /** The flags of {@code todo start}; null (or empty) where not given. */
+  /** The node flags of {@code todo start} and {@code todo shell}; null (or empty) where not given. */
   public record Flags(String sname, String name, String cookie, Integer httpPort, Path dbFolder,
                       List<String> connect, String distPortRange) {}
 
