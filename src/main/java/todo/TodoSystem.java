@@ -44,8 +44,8 @@ public final class TodoSystem {
   private final NodeSettings settings;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private volatile Incarnation now;
   private final RuntimeJoin joins = new RuntimeJoin(this);
+  private volatile Incarnation now;
 
   private TodoSystem(NodeSettings settings) {
     this.settings = settings;
