@@ -10,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,8 +22,6 @@ import todo.store.StoreException;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
 import todo.node.ClusterNode;
-import todo.node.NodeName;
-import todo.node.NodeRoles;
 import todo.node.NodeSettings;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
@@ -36,10 +32,8 @@ import todo.web.WebServer;
  * One node, wired as the book's {@code Todo.System}: the cluster member, the database, the
  * list servers (sharded), the cache that finds them, and the web server, in that order.
  *
- * <p>A Pekko cluster member can never join another cluster, so a node that runs alone and
- * is told to {@link #connect} starts its member again (a new ActorSystem) joining the
- * other node; its folder, name and HTTP port stay. The ActorSystem of the moment is one
- * {@link Incarnation}.
+ * <p>A node that joins another's cluster while running starts its member again
+ * ({@link RuntimeJoin}); the ActorSystem of the moment is one {@link Incarnation}.
  */
 public final class TodoSystem {
 
@@ -51,8 +45,8 @@ public final class TodoSystem {
   private final NodeSettings settings;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final RuntimeJoin joins = new RuntimeJoin(this);
   private volatile Incarnation now;
-  private volatile boolean restarting;
 
   private TodoSystem(NodeSettings settings) {
     this.settings = settings;
@@ -75,7 +69,7 @@ public final class TodoSystem {
     try {
       Database database = Database.open(system, s.node(), s.dbFolder(), DatabaseSettings.from(system.settings().config()), metrics);
       TodoServer.init(system, database, s.node());
-      todo.dist.DistNode.start(system, s.node(), this::connect); // the chapter's primitives (todo shell drives them)
+      todo.beam.DistNode.start(system, s.node(), joins::connect); // the chapter's primitives (todo shell drives them)
       TodoCache cache = new TodoCache(system);
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
@@ -84,7 +78,7 @@ public final class TodoSystem {
           log.warn("Node {} was downed by the cluster (unreachable from the majority, or on the minority side "
               + "of a partition): it stops. Start it again to rejoin.", s.node());
         } else {
-          log.info(restarting ? "Node {} leaves its cluster of one, to join another."
+          log.info(joins.restarting() ? "Node {} leaves its cluster of one, to join another."
               : "Node {} is leaving: handing its lists over and closing its store.", s.node());
         }
         return CompletableFuture.completedFuture(Done.getInstance());
@@ -92,7 +86,7 @@ public final class TodoSystem {
       // A graceful leave is a change of the replica set that a majority must accept; a node
       // that cannot get one (the others are stopping too) stays in the set, counted as down.
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "leave-replica-set", () -> {
-        if (downed(system) || restarting || !database.replicaSet().config().contains(s.node())) {
+        if (downed(system) || joins.restarting() || !database.replicaSet().config().contains(s.node())) {
           return CompletableFuture.completedFuture(Done.getInstance());
         }
         return database.replicaSet().leave().toCompletableFuture()
@@ -122,7 +116,7 @@ public final class TodoSystem {
   private void become(Incarnation next) {
     now = next;
     next.system().getWhenTerminated().thenRun(() -> {
-      if (now == next && !restarting) stopped.complete(Done.getInstance()); // stopped for good, not replaced
+      if (now == next && !joins.restarting()) stopped.complete(Done.getInstance()); // stopped for good, not replaced
     });
     // Its store is closed by the time the actor system terminates. Should termination hang
     // (an Artery TLS stream caught mid-handshake, akka/akka-core#29162), a downed node must
@@ -130,91 +124,27 @@ public final class TodoSystem {
     CoordinatedShutdown.get(next.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-waiting-for-termination", () -> {
           CompletableFuture.delayedExecutor(15, TimeUnit.SECONDS).execute(() -> {
-            if (now == next && !restarting) stopped.complete(Done.getInstance());
+            if (now == next && !joins.restarting()) stopped.complete(Done.getInstance());
           });
           return CompletableFuture.completedFuture(Done.getInstance());
         });
   }
 
-  /** What {@link #connect} has to do. */
-  public enum Connection { ALREADY_CONNECTED, MUST_RESTART }
-
-  /**
-   * Checks that this node can connect to {@code node}'s cluster, as {@code Node.connect}
-   * would. A node alone joins by starting its member again ({@link #restartJoining}); a
-   * node already in a cluster with others cannot join a second one (clusters do not
-   * merge), and a node alone that holds lists of its own is refused too, so that two
-   * histories of one list can never meet.
-   *
-   * @throws BadSettings with the reason, when the node cannot connect
-   */
-  public synchronized Connection checkConnect(String node) {
-    NodeName.fromFullName(node, "node");
-    Incarnation current = now;
-    List<String> members = members(Cluster.get(current.system()));
-    if (node.equals(settings.node()) || members.contains(node)) return Connection.ALREADY_CONNECTED;
-    List<String> others = members.stream().filter(n -> !n.equals(settings.node())).toList();
-    if (!others.isEmpty()) {
-      throw new BadSettings(settings.node() + " is already in a cluster with " + String.join(", ", others)
-          + "; Pekko clusters cannot merge: stop one side and start it with --connect " + node);
-    }
-    long lists = current.database().listCount().toCompletableFuture().join();
-    if (lists > 0) {
-      throw new BadSettings(settings.node() + " holds " + lists + (lists == 1 ? " list" : " lists") + " of its own; joining " + node
-          + " could mix two histories of a list: start it on an empty --db-folder with --connect " + node);
-    }
-    ClusterNode.addressesOf(List.of(node), settings.epmdPort()); // is it there at all? (throws CannotStart)
-    return Connection.MUST_RESTART;
+  /** Stops the member of the moment ({@link RuntimeJoin}); the node goes on. */
+  void stopMember() {
+    stopQuietly(now);
   }
 
-  /** Connects to {@code node}: true once this node is a member of its cluster. */
-  public synchronized boolean connect(String node) {
-    return checkConnect(node) == Connection.ALREADY_CONNECTED || restartJoining(node);
-  }
-
-  /** Starts this node's member again, joined to {@code node}; on failure it runs alone again. */
-  synchronized boolean restartJoining(String node) {
-    log.info("Node {} connects to {}: starting its cluster member again to join.", settings.node(), node);
-    restarting = true;
-    try {
-      stopQuietly(now);
-      try {
-        become(boot(settings.connectingTo(List.of(node))));
-        return true;
-      } catch (RuntimeException e) {
-        log.warn("Node {} could not join {}: {} It runs alone again.", settings.node(), node, e.getMessage());
-        become(boot(settings.connectingTo(List.of())));
-        throw new BadSettings("could not connect to " + node + ": " + e.getMessage());
-      }
-    } finally {
-      restarting = false;
-    }
-  }
-
-  /** For the HTTP route: connects in the background when the member must restart. */
-  public Connection connectInBackground(String node) {
-    Connection c = checkConnect(node);
-    if (c == Connection.MUST_RESTART) {
-      Thread t = new Thread(() -> {
-        try {
-          Thread.sleep(300); // let the answer to this request go out before HTTP stops
-          restartJoining(node);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          // logged by restartJoining
-        }
-      }, "connect-" + node);
-      t.start();
-    }
-    return c;
+  /** Starts a member with {@code s} and makes it the one of the moment ({@link RuntimeJoin}). */
+  void startMember(NodeSettings s) {
+    become(boot(s));
   }
 
   private ClusterControl operatorControl() {
     return new ClusterControl() {
       @Override
       public boolean connect(String node) {
-        return connectInBackground(node) == Connection.ALREADY_CONNECTED;
+        return joins.connectInBackground(node) == RuntimeJoin.Connection.ALREADY_CONNECTED;
       }
 
       @Override
@@ -227,12 +157,6 @@ public final class TodoSystem {
         return now.database().replicaSet().config();
       }
     };
-  }
-
-  private static List<String> members(Cluster cluster) {
-    return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
-        .map(Member::getRoles).map(NodeRoles::node).flatMap(java.util.Optional::stream).toList();
   }
 
   private static void checkPortIsFree(NodeSettings s) {
@@ -251,7 +175,7 @@ public final class TodoSystem {
 
   private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, Database database, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort())
+      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort(), s.web())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);

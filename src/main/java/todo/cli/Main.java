@@ -1,12 +1,11 @@
 package todo.cli;
 
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code todo}: the command line. Bad flags print one line and exit 2; see each
- * subcommand for the rest.
+ * {@code todo}: the command line. Every error is one line and an exit code ({@link ExitCodes}):
+ * 2 for bad input, 1 when the command could not do its work.
  */
 @Command(
     name = "todo",
@@ -34,18 +33,7 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setParameterExceptionHandler((e, a) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("todo: " + e.getMessage() + " (see: todo " + commandPath(e.getCommandLine()) + "--help)");
-      return CommandLine.ExitCode.USAGE;
-    });
-    return cli.execute(args);
-  }
-
-  private static String commandPath(CommandLine cmd) {
-    String path = cmd.getCommandSpec().qualifiedName(" ");
-    return path.equals("todo") ? "" : path.substring("todo ".length()) + " ";
+    return ExitCodes.install(new CommandLine(new Main())).execute(args);
   }
 
   @Override

@@ -164,9 +164,7 @@ final class CatchUp {
       due.addAll(replicas.nodes().keySet());
     }
     Set<String> up = new HashSet<>(); // not a node on its way out: asking one can hold up this node's own shutdown
-    for (org.apache.pekko.cluster.Member m : Cluster.get(system).state().getMembers()) {
-      if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) NodeRoles.node(m.getRoles()).ifPresent(up::add);
-    }
+    up.addAll(todo.node.Members.upNodes(Cluster.get(system)));
     ReplicaSet.ReplicaNode oldest = null;
     for (ReplicaSet.ReplicaNode n : replicas.nodes().values()) {
       if (n.name().equals(replicas.self()) || n.ref() == null || !n.reachable() || !up.contains(n.name())) continue;

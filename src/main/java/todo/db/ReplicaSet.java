@@ -225,7 +225,7 @@ public final class ReplicaSet {
 
   static List<Member> upDataMembers(Cluster cluster) {
     return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+        .filter(todo.node.Members::isUp)
         .filter(m -> NodeRoles.node(m.getRoles()).isPresent())
         .filter(m -> !NodeRoles.isShell(m.getRoles())) // a todo shell holds no data
         .toList();

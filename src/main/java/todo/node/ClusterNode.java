@@ -53,7 +53,7 @@ public final class ClusterNode {
       }
       awaitUp(system, s);
       refuseTakenName(cluster, s.node());
-      DeadNodeDowning.start(system, epmd);
+      DeadNodeDowning.start(system, epmd, s.cluster());
       return system;
     } catch (RuntimeException e) {
       terminate(system);
@@ -82,7 +82,7 @@ public final class ClusterNode {
     cluster.manager().tell(new JoinSeedNodes(seeds));
     awaitUp(system, s.connectingTo(List.of(node)));
     refuseTakenName(cluster, s.node());
-    DeadNodeDowning.start(system, epmd);
+    DeadNodeDowning.start(system, epmd, s.cluster());
   }
 
   private static ActorSystem<Void> startMember(NodeSettings s, Config config, EpmdClient epmd) {
@@ -151,7 +151,7 @@ public final class ClusterNode {
 
   private static void awaitUp(ActorSystem<?> system, NodeSettings s) {
     Cluster cluster = Cluster.get(system);
-    Duration timeout = system.settings().config().getDuration("todo.join-timeout");
+    Duration timeout = s.cluster().joinTimeout();
     long giveUpAt = System.nanoTime() + timeout.toNanos();
     while (cluster.selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > giveUpAt) {
@@ -169,8 +169,8 @@ public final class ClusterNode {
 
   /** A name is unique in a cluster: a second node with a taken name leaves, the first keeps running. */
   private static void refuseTakenName(Cluster cluster, String node) {
-    for (Member m : cluster.state().getMembers()) {
-      if (m.equals(cluster.selfMember()) || m.status() != MemberStatus.up()) continue;
+    for (Member m : Members.up(cluster)) {
+      if (m.equals(cluster.selfMember())) continue;
       if (NodeRoles.node(m.getRoles()).filter(node::equals).isPresent()) {
         cluster.manager().tell(new Leave(cluster.selfMember().address()));
         throw new BadSettings("the node name " + node + " is taken in this cluster (by the member at " + m.address() + ")");

@@ -41,11 +41,10 @@ public final class DeadNodeDowning {
     this.probeTimeout = probeTimeout;
   }
 
-  /** Checks every member each {@code todo.dead-node-check.interval}, on its own thread. */
-  public static void start(ActorSystem<?> system, EpmdClient epmd) {
-    var config = system.settings().config().getConfig("todo.dead-node-check");
-    DeadNodeDowning d = new DeadNodeDowning(system, epmd, config.getDuration("probe-timeout"));
-    Duration every = config.getDuration("interval");
+  /** Checks every member each {@link ClusterSettings#deadNodeCheckInterval}, on a thread of its own. */
+  public static void start(ActorSystem<?> system, EpmdClient epmd, ClusterSettings settings) {
+    DeadNodeDowning d = new DeadNodeDowning(system, epmd, settings.deadNodeProbeTimeout());
+    Duration every = settings.deadNodeCheckInterval();
     system.scheduler().scheduleWithFixedDelay(every, every, d::checkAll,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.dead-node-check.dispatcher")));
   }
@@ -54,8 +53,8 @@ public final class DeadNodeDowning {
     Member self = cluster.selfMember();
     if (self.status() != MemberStatus.up()) return; // a leaving node downs nobody
     Map<String, Map<String, Integer>> namesByHost = new HashMap<>();
-    for (Member m : cluster.state().getMembers()) {
-      if (m.equals(self) || (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp())) continue;
+    for (Member m : Members.up(cluster)) {
+      if (m.equals(self)) continue;
       Address a = m.address();
       String host = a.getHost().orElse(null);
       int port = a.getPort().orElse(-1);

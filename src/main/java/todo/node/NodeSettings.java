@@ -17,11 +17,21 @@ import java.util.Map;
  * @param connect nodes to join at start ({@code --connect}); empty: a cluster of its own
  * @param distPorts where the node may listen for other nodes ({@code --dist-port-range})
  * @param epmdPort the host's port mapper ({@code ERL_EPMD_PORT}, 4369)
+ * @param cluster the cluster side: joining, downing dead nodes
+ * @param web the HTTP side: time-outs of connections and of requests to lists' servers
  */
 public record NodeSettings(String node, String httpHost, int httpPort, Path dbFolder, Duration serverExpiry,
-                           String cookie, List<String> connect, PortRange distPorts, int epmdPort) {
+                           String cookie, List<String> connect, PortRange distPorts, int epmdPort,
+                           ClusterSettings cluster, WebSettings web) {
 
-  /** The flags of {@code todo start}; null (or empty) where not given. */
+  /** A node with the cluster and HTTP sides of application.conf (and -D flags) as they are now: for tests. */
+  public NodeSettings(String node, String httpHost, int httpPort, Path dbFolder, Duration serverExpiry,
+                      String cookie, List<String> connect, PortRange distPorts, int epmdPort) {
+    this(node, httpHost, httpPort, dbFolder, serverExpiry, cookie, connect, distPorts, epmdPort,
+        ClusterSettings.from(todoConfig()), WebSettings.from(todoConfig()));
+  }
+
+  /** The node flags of {@code todo start} and {@code todo shell}; null (or empty) where not given. */
   public record Flags(String sname, String name, String cookie, Integer httpPort, Path dbFolder,
                       List<String> connect, String distPortRange) {}
 
@@ -62,7 +72,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
   }
 
   static NodeSettings resolve(Flags flags, Map<String, String> env, Path home) {
-    Config todo = ConfigFactory.load().getConfig("todo");
+    Config todo = todoConfig();
     if (flags.sname() != null && flags.name() != null) throw new BadSettings("give --sname or --name, not both");
     String node = flags.name() != null ? NodeName.fromFullName(flags.name())
         : NodeName.fromShortName(flags.sname() != null ? flags.sname() : "node1");
@@ -81,12 +91,18 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
     }
     PortRange distPorts = flags.distPortRange() != null ? PortRange.parse(flags.distPortRange()) : PortRange.ANY;
     return new NodeSettings(node, env.getOrDefault("TODO_HTTP_HOST", todo.getString("http-host")), port, folder, expiry,
-        Cookie.resolve(flags.cookie(), env, home), List.copyOf(connect), distPorts, EpmdClient.portFromEnv(env));
+        Cookie.resolve(flags.cookie(), env, home), List.copyOf(connect), distPorts, EpmdClient.portFromEnv(env),
+        ClusterSettings.from(todo), WebSettings.from(todo));
+  }
+
+  private static Config todoConfig() {
+    return ConfigFactory.load().getConfig("todo");
   }
 
   /** The same node, told to join {@code nodes} at start. */
   public NodeSettings connectingTo(List<String> nodes) {
-    return new NodeSettings(node, httpHost, httpPort, dbFolder, serverExpiry, cookie, List.copyOf(nodes), distPorts, epmdPort);
+    return new NodeSettings(node, httpHost, httpPort, dbFolder, serverExpiry, cookie, List.copyOf(nodes), distPorts, epmdPort,
+        cluster, web);
   }
 
   /**

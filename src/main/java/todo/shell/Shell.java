@@ -28,9 +28,9 @@ public final class Shell {
 
   /** What the shell has in scope from the start, beside JShell's default imports. */
   static final List<String> IMPORTS = List.of(
-      "import todo.dist.*;",
-      "import todo.dist.Process;", // beats java.lang.Process, which `import todo.dist.*` would leave ambiguous
-      "import static todo.dist.Dist.*;",
+      "import todo.beam.*;",
+      "import todo.beam.Process;", // beats java.lang.Process, which `import todo.beam.*` would leave ambiguous
+      "import static todo.beam.Dist.*;",
       "import java.time.Duration;");
 
   /** JShell's DEFAULT startup, which the interactive tool loads itself. */

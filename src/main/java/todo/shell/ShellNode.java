@@ -9,7 +9,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.TodoSystem;
-import todo.dist.DistNode;
+import todo.beam.DistNode;
 import todo.node.BadSettings;
 import todo.node.ClusterNode;
 import todo.node.NodeSettings;
@@ -22,7 +22,7 @@ import todo.node.NodeSettings;
  *
  * <p>With --http-port it is a full to-do node, as {@code iex -S mix} is in the book: it
  * forms a cluster of its own at once, and connecting it later restarts its member
- * ({@link TodoSystem#connect}), which ends the processes made before.
+ * (see todo.RuntimeJoin), which ends the processes made before.
  */
 public final class ShellNode implements AutoCloseable {
 
@@ -52,7 +52,7 @@ public final class ShellNode implements AutoCloseable {
   private static boolean join(ActorSystem<?> system, NodeSettings s, String node) {
     Cluster cluster = Cluster.get(system);
     if (cluster.selfMember().status() == MemberStatus.up()) {
-      List<String> others = todo.dist.Node.list();
+      List<String> others = todo.beam.Node.list();
       throw new BadSettings(s.node() + " is already in a cluster with " + String.join(", ", others)
           + "; Pekko clusters cannot merge: start another shell with --connect " + node);
     }

@@ -5,7 +5,7 @@ import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
-import todo.dist.SnippetClasses;
+import todo.beam.SnippetClasses;
 
 /**
  * JShell's execution engine for {@code todo shell}: snippets run in this JVM (so they see

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -15,6 +14,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
+import todo.node.Members;
 import todo.node.NodeName;
 import todo.node.NodeRoles;
 
@@ -92,8 +92,7 @@ final class ClusterRoutes extends AllDirectives {
   private Map<String, Object> describe() {
     List<String> others = new ArrayList<>();
     Map<String, String> http = new LinkedHashMap<>();
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp()) continue;
+    for (Member m : Members.up(cluster)) {
       String node = NodeRoles.node(m.getRoles()).orElse(m.address().toString());
       if (!node.equals(self)) others.add(node);
       NodeRoles.http(m.getRoles()).ifPresent(url -> http.put(node, url));

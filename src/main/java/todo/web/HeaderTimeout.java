@@ -61,45 +61,34 @@ final class HeaderTimeout extends GraphStage<BidiShape<HttpRequest, HttpRequest,
       private long waitingSince = System.nanoTime(); // for the next request head
 
       {
-        setHandler(requestIn, new AbstractInHandler() {
+        passThrough(requestIn, requestOut, () -> answering++);
+        passThrough(responseIn, responseOut, () -> {
+          if (--answering == 0) {
+            waitingSince = System.nanoTime();
+            if (!isTimerActive(KEY)) scheduleOnce(KEY, Duration.ofNanos(timeoutNanos));
+          }
+        });
+      }
+
+      /** Passes each element from {@code in} to {@code out} as it is, then runs {@code passed}; each side ends with the other. */
+      private <T> void passThrough(Inlet<T> in, Outlet<T> out, Runnable passed) {
+        setHandler(in, new AbstractInHandler() {
           @Override public void onPush() {
-            answering++;
-            push(requestOut, grab(requestIn));
+            push(out, grab(in));
+            passed.run();
           }
 
           @Override public void onUpstreamFinish() {
-            complete(requestOut);
+            complete(out);
           }
         });
-        setHandler(requestOut, new AbstractOutHandler() {
+        setHandler(out, new AbstractOutHandler() {
           @Override public void onPull() {
-            pull(requestIn);
+            pull(in);
           }
 
           @Override public void onDownstreamFinish(Throwable cause) {
-            cancel(requestIn, cause);
-          }
-        });
-        setHandler(responseIn, new AbstractInHandler() {
-          @Override public void onPush() {
-            push(responseOut, grab(responseIn));
-            if (--answering == 0) {
-              waitingSince = System.nanoTime();
-              if (!isTimerActive(KEY)) scheduleOnce(KEY, Duration.ofNanos(timeoutNanos));
-            }
-          }
-
-          @Override public void onUpstreamFinish() {
-            complete(responseOut);
-          }
-        });
-        setHandler(responseOut, new AbstractOutHandler() {
-          @Override public void onPull() {
-            pull(responseIn);
-          }
-
-          @Override public void onDownstreamFinish(Throwable cause) {
-            cancel(responseIn, cause);
+            cancel(in, cause);
           }
         });
       }

@@ -2,7 +2,6 @@ package todo.web;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,6 +17,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.node.WebSettings;
 import todo.server.TodoCache;
 
 /**
@@ -39,11 +39,9 @@ public final class WebServer extends AllDirectives {
   private final java.util.function.Supplier<String> metrics;
 
   private WebServer(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                    java.util.function.Supplier<String> metrics, String node) {
+                    java.util.function.Supplier<String> metrics, String node, WebSettings settings) {
     this.metrics = metrics;
-    Duration timeout = system.settings().config().getDuration("todo.ask-timeout");
-    ListServers servers = new ListServers(cache, timeout,
-        system.settings().config().getDuration("todo.ask-attempt"), system.executionContext());
+    ListServers servers = new ListServers(cache, settings.askTimeout(), settings.askAttempt(), system.executionContext());
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database);
     this.cluster = new ClusterRoutes(system, node, control);
@@ -51,18 +49,18 @@ public final class WebServer extends AllDirectives {
 
   /**
    * Binds the routes on {@code host:port}; fails when the port is taken. Each connection must
-   * send a request head within todo.http-header-timeout ({@link HeaderTimeout}), and the node
+   * send a request head within {@link WebSettings#headerTimeout} ({@link HeaderTimeout}), and the node
    * takes at most pekko.http.server.max-connections at once, fewer if the open-file limit
    * would not leave the node files of its own.
    */
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                                                   java.util.function.Supplier<String> metrics, String node, String host, int port) {
-    Duration headerTimeout = system.settings().config().getDuration("todo.http-header-timeout");
+                                                   java.util.function.Supplier<String> metrics, String node, String host, int port,
+                                                   WebSettings settings) {
     Flow<HttpRequest, HttpResponse, NotUsed> routes =
-        new WebServer(system, cache, database, control, metrics, node).route().flow(system);
+        new WebServer(system, cache, database, control, metrics, node, settings).route().flow(system);
     return Http.get(system).newServerAt(host, port)
         .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections())))
-        .bindFlow(HeaderTimeout.of(headerTimeout).join(routes));
+        .bindFlow(HeaderTimeout.of(settings.headerTimeout()).join(routes));
   }
 
   /**

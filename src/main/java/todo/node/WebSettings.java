@@ -1,0 +1,21 @@
+package todo.node;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The HTTP side of a node's settings (application.conf, under {@code todo}), read once at
+ * start; where HTTP listens is in {@link NodeSettings}.
+ *
+ * @param headerTimeout a connection must send a whole request head this soon after it opened or was last answered
+ * @param askTimeout how long a request waits for a list's server before it is answered 503
+ * @param askAttempt a request to a list's server that gets no answer in this time is sent again
+ */
+public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration askAttempt) {
+
+  /** From the {@code todo} section of the configuration. */
+  public static WebSettings from(Config todo) {
+    return new WebSettings(todo.getDuration("http-header-timeout"), todo.getDuration("ask-timeout"),
+        todo.getDuration("ask-attempt"));
+  }
+}

@@ -1,0 +1,197 @@
+package todo.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import todo.TestNodes;
+import todo.node.ClusterNode;
+import todo.node.NodeSettings;
+
+/**
+ * The primitives on two nodes in this JVM: da (a node as todo start runs one, without the
+ * to-do parts) and db (a shell node, joined to da). Each call runs as a process of the node
+ * named by {@link #on}. Killing nodes is in DistProcessIT, with real processes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistTest {
+
+  @TempDir static Path dir;
+  private final List<ActorSystem<?>> systems = new ArrayList<>();
+  private DistNode a;
+  private DistNode b;
+
+  @BeforeAll
+  void startNodes() {
+    NodeSettings sa = settings("da", List.of());
+    ActorSystem<Void> first = ClusterNode.start(sa);
+    systems.add(first);
+    a = DistNode.start(first, sa.node(), n -> false);
+    NodeSettings sb = settings("db", List.of());
+    ActorSystem<Void> second = ClusterNode.startUnjoined(sb);
+    systems.add(second);
+    b = DistNode.start(second, sb.node(), n -> {
+      ClusterNode.join(second, sb, n);
+      return true;
+    });
+    assertThat(on(b, () -> Node.connect("da@localhost"))).isTrue();
+  }
+
+  @AfterAll
+  void stopNodes() {
+    for (ActorSystem<?> s : systems) {
+      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
+    }
+  }
+
+  private static NodeSettings settings(String sname, List<String> connect) {
+    return new NodeSettings(sname + "@localhost", "127.0.0.1", TestNodes.freePort(), dir, Duration.ofSeconds(60),
+        "test-cookie", connect, NodeSettings.PortRange.ANY, TestNodes.EPMD_PORT);
+  }
+
+  private static <T> T on(DistNode node, Callable<T> body) {
+    try {
+      return DistNode.as(node, body);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void eachNodeListsTheOther() {
+    assertThat(on(a, Node::list)).containsExactly("db@localhost");
+    assertThat(on(b, Node::list)).containsExactly("da@localhost");
+    assertThat(on(b, Node::self)).isEqualTo("db@localhost");
+  }
+
+  @Test
+  void aMessageSentToAPidOnAnotherNodeArrivesInItsMailbox() {
+    Pid shellOfB = on(b, Dist::self);
+    on(a, () -> Dist.send(shellOfB, List.of("hello", 42)));
+    assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(List.of("hello", 42));
+  }
+
+  @Test
+  void aRegisteredNameIsReachableFromAnotherNode() {
+    on(b, () -> Process.register("inbox", Dist.self()));
+    on(a, () -> Dist.send("inbox", "db@localhost", "by name"));
+    assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("by name");
+    assertThatThrownBy(() -> on(a, () -> Process.register("inbox", on(b, Dist::self))))
+        .hasMessageContaining("only a live process of da@localhost");
+  }
+
+  @Test
+  void aSpawnedTaskRunsOnItsNodeAndAnswersThroughItsMailbox() {
+    Pid me = on(b, Dist::self);
+    Pid task = on(b, () -> Node.spawn("da@localhost", () -> Dist.send(me, "ran on " + Node.self())));
+    assertThat(task.node()).isEqualTo("da@localhost");
+    assertThat(on(b, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("ran on da@localhost");
+  }
+
+  @Test
+  void spawnOnAnUnknownNodeSaysWhichNodesThereAre() {
+    assertThatThrownBy(() -> on(a, () -> Node.spawn("nobody@localhost", () -> {})))
+        .isInstanceOf(DistException.class).hasMessageContaining("no node nobody@localhost is connected")
+        .hasMessageContaining("db@localhost");
+  }
+
+  @Test
+  void connectToAMalformedNameIsFalse() {
+    assertThat(on(b, () -> Node.connect("no-at-sign"))).isFalse();
+    assertThat(on(b, () -> Node.connect("da@localhost"))).isTrue(); // already: true, as on the BEAM
+  }
+
+  @Test
+  void ofRacingRegistrationsExactlyOneWins() {
+    Pid me = on(b, Dist::self);
+    List<Pid> racers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      for (String node : List.of("da@localhost", "db@localhost")) {
+        racers.add(on(b, () -> Node.spawn(node, () -> {
+          Dist.send(me, Global.registerName("race", Dist.self()));
+          Dist.receive(); // hold the name until every racer has tried
+        })));
+      }
+    }
+    int wins = 0;
+    for (int i = 0; i < racers.size(); i++) if ((Boolean) on(b, () -> Dist.receive(Duration.ofSeconds(30)))) wins++;
+    assertThat(wins).isEqualTo(1);
+    Pid winner = on(a, () -> Global.whereisName("race"));
+    assertThat(racers).contains(winner);
+    racers.forEach(p -> on(b, () -> Dist.send(p, "stop")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> on(a, () -> Global.whereisName("race")) == null);
+  }
+
+  @Test
+  void aGlobalNameIsFreedWhenItsProcessEnds() {
+    Pid me = on(a, Dist::self);
+    Pid holder = on(a, () -> Node.spawn("db@localhost", () -> {
+      Global.registerName("short-lived", Dist.self());
+      Dist.send(me, "registered");
+      Dist.receive();
+    }));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("registered");
+    assertThat(on(b, () -> Global.registerName("short-lived", Dist.self()))).isFalse();
+    assertThat(on(a, () -> Global.whereisName("short-lived"))).isEqualTo(holder);
+    on(a, () -> Global.send("short-lived", "stop"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> on(a, () -> Global.whereisName("short-lived")) == null);
+    assertThatThrownBy(() -> on(a, () -> Global.send("short-lived", "anyone?"))).hasMessageContaining("no process is registered");
+  }
+
+  @Test
+  void groupMembersAreSeenFromEveryNodeAndLeaveWhenTheyEnd() {
+    Pid shellOfA = on(a, Dist::self);
+    on(a, () -> {
+      Pg.join("room", shellOfA);
+      return null;
+    });
+    Pid task = on(a, () -> Node.spawn("db@localhost", () -> {
+      Pg.join("room", Dist.self());
+      Dist.receive();
+    }));
+    await().atMost(Duration.ofSeconds(30)).until(() -> on(b, () -> Pg.getMembers("room")).size() == 2);
+    assertThat(on(b, () -> Pg.getLocalMembers("room"))).containsExactly(task);
+    assertThat(on(a, () -> Pg.getLocalMembers("room"))).containsExactly(shellOfA);
+    on(a, () -> Dist.send(task, "stop"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> on(a, () -> Pg.getMembers("room")).equals(List.of(shellOfA)));
+    on(a, () -> {
+      Pg.leave("room", shellOfA);
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> on(b, () -> Pg.getMembers("room")).isEmpty());
+  }
+
+  @Test
+  void rpcCallsOneNodeAndMulticallAllOfThem() {
+    assertThat(on(a, () -> Rpc.call("db@localhost", Node::self, Duration.ofSeconds(10)))).isEqualTo("db@localhost");
+    Rpc.Multicall<String> all = on(a, () -> Rpc.multicall(Node::self, Duration.ofSeconds(10)));
+    assertThat(all.results()).containsExactly("da@localhost", "db@localhost");
+    assertThat(all.badNodes()).isEmpty();
+    Rpc.Multicall<String> some = on(a, () -> Rpc.multicall(List.of("db@localhost", "gone@localhost"), Node::self, Duration.ofSeconds(10)));
+    assertThat(some.results()).containsExactly("db@localhost");
+    assertThat(some.badNodes()).containsExactly("gone@localhost");
+    assertThatThrownBy(() -> on(a, () -> Rpc.call("db@localhost", () -> {
+      throw new IllegalStateException("no disk");
+    }, Duration.ofSeconds(10)))).hasMessage("badrpc on db@localhost: IllegalStateException: no disk");
+  }
+
+  @Test
+  void aNodeThatIsNotConnectedIsReportedDownAtOnce() {
+    on(a, () -> Node.monitor("elsewhere@localhost"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new NodeDown("elsewhere@localhost"));
+  }
+}
