@@ -1,93 +1,59 @@
 package todo.faults;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import todo.launch.NodeJvm;
 
 /**
- * One node of a campaign: a {@code todo start} JVM, run in its network (see
- * {@link Network#launcher}) with the campaign's cookie and port mapper port, its output
- * appended to {@code <folder>/<name>.log} across restarts. Signals go to the JVM itself:
- * {@code ip netns exec} exec's it, so the pid is the JVM's.
+ * One node of a campaign: a {@link NodeJvm} run in its network (see {@link Network#launcher}),
+ * plus what only a campaign does to a node: pausing it (SIGSTOP), numbering its starts in the
+ * log, and refusing to start it again once the campaign ends.
  */
-final class Node {
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(1)).build();
+final class CampaignNode {
 
   final int index;
   final String name;
-  final String address;
-  final int httpPort;
-  private final List<String> launcher;
-  private final List<String> javaCommand;
-  private final Path folder;
-  private final Path log;
-  private final Map<String, String> env;
-  private Process process;
+  private final NodeJvm jvm;
   private boolean paused;
   private boolean closed;
   private int starts;
 
-  Node(int index, String address, int httpPort, List<String> launcher, List<String> javaCommand, Path folder,
-       Map<String, String> env) {
+  CampaignNode(int index, NodeJvm jvm) {
     this.index = index;
-    this.name = "n" + index + "@" + address;
-    this.address = address;
-    this.httpPort = httpPort;
-    this.launcher = launcher;
-    this.javaCommand = javaCommand;
-    this.folder = folder;
-    this.log = folder.resolve("n" + index + ".log");
-    this.env = env;
+    this.name = jvm.name();
+    this.jvm = jvm;
   }
 
   String shortName() {
-    return "n" + index;
-  }
-
-  String baseUrl() {
-    return "http://" + address + ":" + httpPort;
+    return jvm.shortName();
   }
 
   Path dataFile() {
-    return folder.resolve(shortName()).resolve("todo.db");
+    return jvm.dataFile();
   }
 
   Path log() {
-    return log;
+    return jvm.log();
   }
 
   /** Starts the JVM (on the same folder as before), joining the cluster through {@code connect}. */
   synchronized void start(List<String> connect, String why) throws IOException {
     if (closed) throw new IllegalStateException(shortName() + " is closed: the campaign is ending");
     if (alive()) throw new IllegalStateException(shortName() + " is running");
-    List<String> command = new ArrayList<>(launcher);
-    command.addAll(javaCommand);
-    command.addAll(List.of("start", "--name", name, "--http-port", String.valueOf(httpPort), "--db-folder", folder.toString()));
-    for (String c : connect) command.addAll(List.of("--connect", c));
     starts++;
-    Files.writeString(log, "==== todo faults: start #" + starts + " of " + name + " (" + why + ")\n",
+    Files.writeString(log(), "==== todo faults: start #" + starts + " of " + name + " (" + why + ")\n",
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(env);
-    process = builder.start();
+    jvm.start(connect, List.of());
     paused = false;
   }
 
   synchronized boolean alive() {
-    return process != null && process.isAlive();
+    return jvm.alive();
   }
 
   synchronized boolean paused() {
@@ -96,14 +62,12 @@ final class Node {
 
   /** The exit code of the last run, or null while it runs (or never ran). */
   synchronized Integer exitCode() {
-    return process == null || process.isAlive() ? null : process.exitValue();
+    return jvm.exitCode();
   }
 
   /** SIGKILL, and waits for the process to be gone. */
   synchronized void kill() throws InterruptedException {
-    if (process == null) return;
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    jvm.kill();
     paused = false;
   }
 
@@ -114,57 +78,39 @@ final class Node {
   }
 
   /** SIGTERM, without waiting: the node leaves its cluster gracefully, as an operator's stop makes it, and exits. */
-  synchronized void terminate() throws IOException, InterruptedException {
-    signal("TERM");
+  synchronized void terminate() {
+    jvm.terminate();
   }
 
   /** Waits up to {@code timeout} for the process to exit (without holding this node, so others can read it meanwhile). */
   boolean awaitExit(Duration timeout) throws InterruptedException {
-    Process p;
-    synchronized (this) {
-      p = process;
-    }
-    return p == null || p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return !jvm.alive() || jvm.awaitExit(timeout).isPresent();
   }
 
   /** SIGSTOP: the JVM freezes, sockets stay open, nothing answers. */
   synchronized void pause() throws IOException, InterruptedException {
-    signal("STOP");
+    jvm.signal("STOP");
     paused = true;
   }
 
   /** SIGCONT. */
   synchronized void resume() throws IOException, InterruptedException {
     if (!paused) return;
-    signal("CONT");
+    jvm.signal("CONT");
     paused = false;
-  }
-
-  private void signal(String signal) throws IOException, InterruptedException {
-    if (!alive()) return;
-    new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
   }
 
   /** At the end: resumes it if paused, asks it to leave (SIGTERM), and kills it if it has not within {@code grace}. */
   synchronized void stop(Duration grace) throws IOException, InterruptedException {
     if (!alive()) return;
     resume();
-    process.destroy();
-    if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) kill();
+    jvm.stop(grace);
+    paused = false;
   }
 
   /** Whether it answers {@code /health} within a second. */
   boolean healthy() {
-    if (!alive() || paused()) return false;
-    try {
-      HttpResponse<String> r = get("/health", Duration.ofSeconds(1));
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return !paused() && jvm.healthy();
   }
 
   /** The names this node lists in {@code /api/cluster} (itself and the members it sees), or null without an answer in 1 s. */
@@ -187,8 +133,11 @@ final class Node {
   }
 
   HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(timeout).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return jvm.get(path, timeout);
+  }
+
+  String baseUrl() {
+    return jvm.baseUrl();
   }
 
   @Override
