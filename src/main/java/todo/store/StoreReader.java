@@ -59,15 +59,8 @@ public final class StoreReader implements AutoCloseable {
 
   /** The list's live entries, by id. */
   public List<StoredEntry> entries(String list) throws SQLException {
-    try (PreparedStatement q = connection.prepareStatement(
-        "SELECT id, date, title, completed FROM entries WHERE list = ? AND deleted = 0 ORDER BY id")) {
-      q.setString(1, list);
-      List<StoredEntry> entries = new ArrayList<>();
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) entries.add(new StoredEntry(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4) != 0));
-      }
-      return entries;
-    }
+    return rows(list).stream().filter(r -> !r.deleted())
+        .map(r -> new StoredEntry(r.id(), r.date(), r.title(), r.completed())).toList();
   }
 
   /** Every row of the list, tombstones included, by id: to compare two files row for row. */
