@@ -26,8 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeJvm {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /**
    * What a start needs: {@code name} is the full node name ({@code n1@127.0.0.1}); HTTP is
