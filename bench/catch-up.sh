@@ -103,8 +103,8 @@ base_to="$(slice_field $((warm + base)) 3)"
 
 echo "## restart n3 on its folder (--connect n1) while the live traffic goes on"
 cpu0="n1=$(cpu_s "${pid[n1]}") n2=$(cpu_s "${pid[n2]}")"
-t0="$(now)"
 start_node n3 "${port[n3]}" n1
+t0="$(now)" # n3's JVM runs from here: the launcher's own start-up is not part of the catch-up
 set +e
 out="$(cu converge "$t0" "$max_catch_up" "${port[n3]}" "$work/n3.log" "$(db n1)" "$(db n3)" catchup "$lists")"
 converged=$?

@@ -1,7 +1,8 @@
 # Sourced by the bench scripts (bench/cluster.sh, bench/catch-up.sh): a temporary folder,
 # nodes started on free loopback ports with a port mapper of their own, and their end.
 # Before sourcing, set `here` (this folder), `root` (the checkout) and `bench_name`.
-# Defines: work (the temporary folder), pid/port/holder (per short node name), extra_pids
+# Defines: work (the temporary folder), pid/port (per short node name), holder (a subshell
+# that waits for a node a script started itself, as bench/durability.sh does), extra_pids
 # (more processes to end on exit), the helpers below, and a trap that ends every process
 # started here by pid and removes the folder on exit (the nodes' last log lines are
 # printed when the script fails, and kept in the folder BENCH_KEEP_LOGS names, when set).
@@ -46,26 +47,29 @@ bench_header() {
   "$root/todo" version >/dev/null
 }
 
-# start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]
+# start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]: through `todo launch --no-wait`,
+# the product's launcher of node JVMs, which returns once the node's JVM runs and prints its
+# pid. The node outlives the launcher (an orphan, so bash reports nothing when it is killed).
 start_node() {
   local name="$1" p="$2"; shift 2
-  local args=(start --name "$name@127.0.0.1" --http-port "$p" --db-folder "$work/data")
+  local args=(launch --no-wait --db-folder "$work/data" --log-folder "$work")
   for c in "$@"; do args+=(--connect "$c@127.0.0.1"); done
+  args+=("$name@127.0.0.1=$p")
   echo "## $(date -u +%T) start $name: TODO_COOKIE=bench ERL_EPMD_PORT=$epmd_port TODO_HTTP_HOST=127.0.0.1 ./todo ${args[*]}" >>"$work/$name.log"
-  # A holder subshell waits for the node, so that bash reports nothing when a node is
-  # killed (it would print "Killed ..." for a job of its own that dies of a signal).
-  rm -f "$work/$name.pid"
-  ( TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$root/todo" "${args[@]}" &
-    echo $! >"$work/$name.pid"
-    wait $! ) >>"$work/$name.log" 2>&1 &
-  holder[$name]=$!
-  until [[ -s "$work/$name.pid" ]]; do sleep 0.02; done
-  pid[$name]="$(cat "$work/$name.pid")" # ./todo exec's java: this is the JVM's pid
+  local launched
+  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$root/todo" "${args[@]}" 2>>"$work/$name.log")" \
+    || { echo "bench: todo launch $name failed"; return 1; }
+  pid[$name]="$(cut -d' ' -f2 <<<"$launched")" # the JVM's pid: NAME PID HTTP_PORT
   port[$name]=$p
 }
 
-# reap SHORT_NAME: after its node has ended, forget it.
-reap() { { wait "${holder[$1]}"; } 2>/dev/null || true; unset "pid[$1]" "holder[$1]"; }
+# reap SHORT_NAME: after its node has ended, forget it (waits until its process is gone or a zombie).
+reap() {
+  local p="${pid[$1]:-}"
+  if [[ -n "${holder[$1]:-}" ]]; then { wait "${holder[$1]}"; } 2>/dev/null || true; fi
+  while [[ -n "$p" && -e "/proc/$p" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do sleep 0.05; done
+  unset "pid[$1]" "holder[$1]"
+}
 
 # kill_node SHORT_NAME: SIGKILL, then forget it (its port stays in port[]).
 kill_node() { kill -9 "${pid[$1]}"; reap "$1"; }

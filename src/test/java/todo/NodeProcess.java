@@ -1,51 +1,39 @@
 package todo;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import todo.launch.NodeJvm;
+import todo.launch.ProductJar;
 
 /**
- * A node as a real child JVM, started through the project's own {@code ./todo} launcher
- * (which exec's java, so this process's pid is the JVM's and SIGKILL reaches it directly).
- * Output goes to a log file that failing tests print.
+ * A node as a real child JVM for the process tests: a {@link NodeJvm} started through the
+ * project's own {@code ./todo} launcher (which exec's java, so the pid is the JVM's and SIGKILL
+ * reaches it directly), on loopback, with the tests' cookie and port mapper. Output goes to a
+ * log file that failing tests print.
  */
 public final class NodeProcess implements AutoCloseable {
 
   private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   /** Held while one launcher runs up to its exec of java, so that parallel starts never run two builds at once. */
   private static final Object LAUNCHER = new Object();
 
-  private final String sname;
-  private final Path dbFolder;
-  private final int httpPort;
-  private final Path log;
-  private final Map<String, String> env = new HashMap<>(Map.of(
-      "TODO_HTTP_HOST", "127.0.0.1",
-      "TODO_COOKIE", "it-cookie",
-      "ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT)));
-  private Process process;
+  private final NodeJvm jvm;
 
   public NodeProcess(String sname, Path dbFolder, int httpPort) {
-    this.sname = sname;
-    this.dbFolder = dbFolder;
-    this.httpPort = httpPort;
-    this.log = dbFolder.resolve(sname + ".log");
+    this.jvm = new NodeJvm(NodeJvm.Spec.onLoopback(sname + "@127.0.0.1", httpPort, dbFolder,
+        List.of(PROJECT.resolve("todo").toString()),
+        Map.of("TODO_COOKIE", "it-cookie", "ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT))));
   }
 
   /** Runs {@code ./todo ARGS} to completion and returns its exit code and output. */
@@ -55,7 +43,12 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true);
     builder.environment().put("TODO_COOKIE", "it-cookie");
     builder.environment().put("ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT));
-    Process p = launch(builder);
+    Process p;
+    synchronized (LAUNCHER) {
+      buildIfStale();
+      p = builder.start();
+      awaitExec(p.pid());
+    }
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException("./todo " + String.join(" ", args) + " did not end in " + timeout);
@@ -67,17 +60,17 @@ public final class NodeProcess implements AutoCloseable {
 
   /** The node's full name: on loopback, so tests never depend on the host name resolving. */
   public String name() {
-    return sname + "@127.0.0.1";
+    return jvm.name();
   }
 
-  /** Sets an environment variable of the node's process (before {@link #start}). */
+  /** Sets an environment variable of the node's process (for the next starts). */
   public NodeProcess env(String name, String value) {
-    env.put(name, value);
+    jvm.env(name, value);
     return this;
   }
 
   public int httpPort() {
-    return httpPort;
+    return jvm.httpPort();
   }
 
   /** Starts the node and waits until it answers HTTP. */
@@ -91,45 +84,43 @@ public final class NodeProcess implements AutoCloseable {
    * to serve: to boot several nodes at once, or to watch a node that should fail to start.
    */
   public NodeProcess launch(String... extraArgs) throws IOException {
-    Files.createDirectories(dbFolder);
-    List<String> command = new ArrayList<>(List.of(PROJECT.resolve("todo").toString(), "start",
-        "--name", name(), "--http-port", String.valueOf(httpPort), "--db-folder", dbFolder.toString()));
-    command.addAll(List.of(extraArgs));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(env);
-    process = launch(builder);
+    synchronized (LAUNCHER) {
+      buildIfStale();
+      jvm.start(List.of(), List.of(extraArgs));
+      awaitExec(jvm.pid());
+    }
     return this;
   }
 
   /** Waits until the node answers HTTP; fails at once, with its log, if it exits instead. */
   public NodeProcess awaitHealthy() {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      if (!process.isAlive()) throw new IllegalStateException("node " + sname + " exited: " + log());
-      return healthy();
-    });
+    try {
+      jvm.awaitServing(Duration.ofSeconds(90));
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage() + ": " + log(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + name(), e);
+    }
     return this;
   }
 
   /**
-   * Runs the launcher, holding {@link #LAUNCHER} until it has exec'd java: ./todo builds the jar
-   * when src/main is newer than it (another engineer may be editing), and two builds at once
-   * in one checkout would break each other. The JVMs themselves then boot in parallel.
+   * Waits (the caller holding {@link #LAUNCHER}) until the launcher has exec'd java: ./todo builds the jar
+   * when src/main is newer than it (another engineer may be editing), and two builds at once in
+   * one checkout would break each other. The JVMs themselves then boot in parallel.
    */
-  private static Process launch(ProcessBuilder builder) throws IOException {
-    synchronized (LAUNCHER) {
-      buildIfStale();
-      Process p = builder.start();
-      long giveUpAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (p.isAlive() && !p.toHandle().info().command().orElse("").endsWith("java") && System.nanoTime() < giveUpAt) {
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+  private static void awaitExec(long pid) {
+    long giveUpAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    ProcessHandle launcher = ProcessHandle.of(pid).orElse(null);
+    while (launcher != null && launcher.isAlive() && !launcher.info().command().orElse("").endsWith("java")
+        && System.nanoTime() < giveUpAt) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
-      return p;
     }
   }
 
@@ -138,7 +129,7 @@ public final class NodeProcess implements AutoCloseable {
    * ./todo's), so that a node's output holds only what the node said.
    */
   private static void buildIfStale() throws IOException {
-    Path jar = PROJECT.resolve("target/todo.jar");
+    Path jar = PROJECT.resolve(ProductJar.IN_CHECKOUT);
     if (Files.exists(jar)) {
       var built = Files.getLastModifiedTime(jar);
       try (Stream<Path> sources = Stream.concat(Stream.of(PROJECT.resolve("pom.xml")), Files.walk(PROJECT.resolve("src/main")))) {
@@ -162,25 +153,13 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private boolean healthy() {
-    try {
-      return get("/health").statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
     return get(pathAndQuery, REQUEST_TIMEOUT);
   }
 
   /** A GET that gives up after {@code timeout}: for polling a node that may be busy failing over. */
   public HttpResponse<String> get(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(timeout).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return jvm.get(pathAndQuery, timeout);
   }
 
   public HttpResponse<String> post(String pathAndQuery) throws IOException, InterruptedException {
@@ -188,58 +167,46 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public HttpResponse<String> post(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(timeout)
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return jvm.post(pathAndQuery, timeout);
   }
 
   /** GET of a JSON resource that must answer 200; its body parsed. */
   public com.fasterxml.jackson.databind.JsonNode getJson(String path) throws IOException, InterruptedException {
     HttpResponse<String> r = get(path);
-    if (r.statusCode() != 200) throw new IllegalStateException("GET " + path + " on " + sname + ": " + r.statusCode() + " " + r.body());
+    if (r.statusCode() != 200) throw new IllegalStateException("GET " + path + " on " + jvm.shortName() + ": " + r.statusCode() + " " + r.body());
     return JSON.readTree(r.body());
   }
 
-  private URI uri(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + httpPort + pathAndQuery);
-  }
-
   public long pid() {
-    return process.pid();
+    return jvm.pid();
   }
 
   /** The command the OS runs under this pid (java, since the launcher exec's it). */
   public String command() {
-    return process.toHandle().info().command().orElse("");
+    return jvm.command();
   }
 
   public boolean isAlive() {
-    return process != null && process.isAlive();
+    return jvm.alive();
   }
 
   /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
-  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return jvm.awaitExit(timeout);
   }
 
   /** SIGKILL: no shutdown hook, no goodbye. */
   public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor();
+    jvm.kill();
   }
 
   /** SIGTERM: the node leaves gracefully. Returns the exit code. */
   public int terminate() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor();
-    }
-    return process.exitValue();
+    return jvm.stop(Duration.ofSeconds(60));
   }
 
   public Path dataFile() {
-    return dbFolder.resolve(sname).resolve("todo.db");
+    return jvm.dataFile();
   }
 
   /** The lines of the node's output that contain {@code text}. */
@@ -250,16 +217,12 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public String log() {
-    try {
-      return Files.exists(log) ? Files.readString(log) : "(no log)";
-    } catch (IOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
-    }
+    return jvm.output();
   }
 
   /** Ends the process if a test left it running: only the pid this object started. */
   @Override
   public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) kill();
+    if (jvm.alive()) kill();
   }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import todo.store.StoreReader;
 
 /** One real node, started with ./todo as a child JVM, killed with SIGKILL, started again. */
 class SingleNodeProcessIT {
@@ -66,10 +64,10 @@ class SingleNodeProcessIT {
     assertThat(node.get("/entries?list=bob&date=2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
 
     assertThat(node.dataFile()).isEqualTo(dir.resolve("book1/todo.db"));
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + node.dataFile());
-         ResultSet r = c.createStatement().executeQuery("SELECT date, title FROM entries WHERE list = 'bob'")) {
-      assertThat(r.next()).isTrue();
-      assertThat(r.getString(1) + " " + r.getString(2)).isEqualTo("2018-12-19 Dentist");
+    try (StoreReader store = StoreReader.open(node.dataFile())) {
+      List<StoreReader.StoredEntry> entries = store.entries("bob");
+      assertThat(entries).isNotEmpty();
+      assertThat(entries.get(0).date() + " " + entries.get(0).title()).isEqualTo("2018-12-19 Dentist");
     }
   }
 

@@ -1,13 +1,12 @@
 package todo;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import todo.launch.FreePort;
 import todo.node.NodeSettings;
 
 /** In-JVM nodes for tests: loopback, a free HTTP port, a folder of the test's own. */
@@ -58,11 +57,8 @@ public final class TestNodes {
   /** One port mapper port per test JVM, so test runs never share a port mapper with each other or with real nodes. */
   public static final int EPMD_PORT = freePort();
 
+  /** The tests' short name for {@link FreePort#pick}. */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePort.pick();
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "A distributed, fault-tolerant to-do service.",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
-    subcommands = {StartCommand.class, ShellCommand.class, DemoCommand.class, ForgetCommand.class, FaultsCommand.class, VersionCommand.class})
+    subcommands = {StartCommand.class, ShellCommand.class, DemoCommand.class, ForgetCommand.class, LaunchCommand.class, FaultsCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@code todo faults}: a fault campaign. Starts a {@link Cluster} of real nodes, runs
+ * {@code todo faults}: a fault campaign. Starts {@link CampaignNodes}, real nodes, runs
  * {@link Clients} against it while the {@link Nemesis} kills, pauses and partitions it,
  * then heals everything, waits for the nodes' stores to converge and has the
  * {@link Checker} judge the history against what every node holds. Writes a
@@ -39,7 +39,7 @@ public final class Campaign {
   private final AtomicBoolean cleanedUp = new AtomicBoolean();
   private History history; // its clock starts with the clients
   private Network network;
-  private Cluster cluster;
+  private CampaignNodes cluster;
   private Path folder;
 
   private Campaign(Settings s, PrintStream out) {
@@ -65,7 +65,7 @@ public final class Campaign {
       say("todo faults: " + s.nodes() + " nodes, " + s.duration().toSeconds() + " s, " + s.clients() + " clients, "
           + s.lists() + " lists, seed " + s.seed() + ", faults " + faults + "; data and logs in " + folder);
       say("network: " + network.describe());
-      cluster = new Cluster(s.nodes(), network, folder, s.nodeJavaOpts(), this::say);
+      cluster = new CampaignNodes(s.nodes(), network, folder, s.nodeJavaOpts(), this::say);
       cluster.start();
 
       history = new History(System.nanoTime());

@@ -29,7 +29,7 @@ final class Clients {
   static final String DATE = "2018-12-19";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<Node> nodes;
+  private final List<CampaignNode> nodes;
   private final History history;
   private final int lists;
   private final long seed;
@@ -37,7 +37,7 @@ final class Clients {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
 
-  Clients(List<Node> nodes, History history, int lists, long seed, Duration timeout) {
+  Clients(List<CampaignNode> nodes, History history, int lists, long seed, Duration timeout) {
     this.nodes = nodes;
     this.history = history;
     this.lists = lists;
@@ -94,7 +94,7 @@ final class Clients {
 
     void run() {
       while (running.get()) {
-        Node node = nodes.get(random.nextInt(nodes.size()));
+        CampaignNode node = nodes.get(random.nextInt(nodes.size()));
         double p = random.nextDouble();
         if (mine.isEmpty() || p < 0.5) add(node);
         else if (p < 0.8) update(node, mine.get(random.nextInt(mine.size())));
@@ -107,7 +107,7 @@ final class Clients {
       }
     }
 
-    private void add(Node node) {
+    private void add(CampaignNode node) {
       String list = list(random.nextInt(lists));
       String title = "c" + client + "-" + (++added);
       Answer a = send(node, "POST", "/api/lists/" + list + "/entries", Map.of("title", title, "date", DATE));
@@ -123,21 +123,21 @@ final class Clients {
       record(a, Op.Kind.ADD, list, id, title, false, node);
     }
 
-    private void update(Node node, Mine e) {
+    private void update(CampaignNode node, Mine e) {
       String title = e.title + ".u" + (++e.updates);
       boolean completed = random.nextBoolean();
       Answer a = send(node, "PATCH", "/api/lists/" + e.list + "/entries/" + e.id, Map.of("title", title, "completed", completed));
       record(a, Op.Kind.UPDATE, e.list, e.id, title, completed, node);
     }
 
-    private void delete(Node node, Mine e) {
+    private void delete(CampaignNode node, Mine e) {
       Answer a = send(node, "DELETE", "/api/lists/" + e.list + "/entries/" + e.id, null);
       record(a, Op.Kind.DELETE, e.list, e.id, null, false, node);
     }
 
     private long sentAt;
 
-    private Answer send(Node node, String method, String path, Map<String, Object> body) {
+    private Answer send(CampaignNode node, String method, String path, Map<String, Object> body) {
       sentAt = history.nowMs();
       try {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -156,7 +156,7 @@ final class Clients {
       }
     }
 
-    private void record(Answer a, Op.Kind kind, String list, long id, String title, boolean completed, Node node) {
+    private void record(Answer a, Op.Kind kind, String list, long id, String title, boolean completed, CampaignNode node) {
       history.add(new Op(history.nextSeq(), client, kind, list, id, title, completed, node.shortName(), sentAt,
           history.nowMs(), a.outcome, a.status, a.detail));
     }
@@ -170,7 +170,7 @@ final class Clients {
   }
 
   /** The live entries of {@code list} as {@code node} answers them; null unless it answers 200 in time. */
-  static List<Checker.Row> read(Node node, String list, Duration timeout) {
+  static List<Checker.Row> read(CampaignNode node, String list, Duration timeout) {
     try {
       HttpResponse<String> r = node.get("/api/lists/" + list + "/entries", timeout);
       if (r.statusCode() != 200) return null;

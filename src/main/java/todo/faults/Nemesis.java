@@ -38,8 +38,8 @@ import todo.faults.Campaign.Fault;
  */
 final class Nemesis {
 
-  private final List<Node> nodes;
-  private final Cluster cluster;
+  private final List<CampaignNode> nodes;
+  private final CampaignNodes cluster;
   private final Network network;
   private final Set<Fault> faults;
   private final Random random;
@@ -51,21 +51,21 @@ final class Nemesis {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, Integer> counts = new TreeMap<>();
   private final List<Undo> pending = new ArrayList<>();
-  private final Set<Node> held = new HashSet<>(); // killed, waiting for their restart; or in a stop's script
-  private final Set<Node> cut = new HashSet<>(); // on the minority side of the current partition
-  private final Map<Node, Long> recovering = new java.util.HashMap<>(); // back from a fault: since when seen up (-1: not yet)
+  private final Set<CampaignNode> held = new HashSet<>(); // killed, waiting for their restart; or in a stop's script
+  private final Set<CampaignNode> cut = new HashSet<>(); // on the minority side of the current partition
+  private final Map<CampaignNode, Long> recovering = new java.util.HashMap<>(); // back from a fault: since when seen up (-1: not yet)
   private long lastServing = now(); // when some node last answered /health
   private long nextServingCheck;
-  private final Map<Node, Long> notBefore = new java.util.HashMap<>(); // a node that keeps exiting is started every 3 s at most
+  private final Map<CampaignNode, Long> notBefore = new java.util.HashMap<>(); // a node that keeps exiting is started every 3 s at most
   private Thread thread;
 
-  private record Undo(long atMs, Node node, Fault fault, String why) {
-    Undo(long atMs, Node node, Fault fault) {
+  private record Undo(long atMs, CampaignNode node, Fault fault, String why) {
+    Undo(long atMs, CampaignNode node, Fault fault) {
       this(atMs, node, fault, "restart after kill -9");
     }
   }
 
-  Nemesis(Cluster cluster, Network network, Set<Fault> faults, long seed, long intervalMs, Consumer<String> log) {
+  Nemesis(CampaignNodes cluster, Network network, Set<Fault> faults, long seed, long intervalMs, Consumer<String> log) {
     this.cluster = cluster;
     this.nodes = cluster.nodes;
     this.network = network;
@@ -132,15 +132,15 @@ final class Nemesis {
    * they have been seen up for {@link #SETTLE_MS} (the others may still hold them
    * unreachable: impairing another node then would leave the Resolver without a majority).
    */
-  private Set<Node> impaired() {
-    Set<Node> impaired = new HashSet<>(held);
+  private Set<CampaignNode> impaired() {
+    Set<CampaignNode> impaired = new HashSet<>(held);
     impaired.addAll(cut);
-    Map<Node, Set<String>> views = new java.util.HashMap<>();
-    for (Node n : nodes) {
+    Map<CampaignNode, Set<String>> views = new java.util.HashMap<>();
+    for (CampaignNode n : nodes) {
       if (n.paused() || !n.alive()) impaired.add(n);
       else views.put(n, n.clusterView());
     }
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       long seenBy = views.values().stream().filter(v -> v != null && v.contains(n.name)).count();
       boolean up = views.get(n) != null && seenBy > nodes.size() / 2;
       if (!up) impaired.add(n);
@@ -157,16 +157,16 @@ final class Nemesis {
   static final long SETTLE_MS = 5_000;
 
   private void inject() throws Exception {
-    Set<Node> impaired = impaired();
+    Set<CampaignNode> impaired = impaired();
     int room = maxImpaired() - impaired.size();
     if (room <= 0) return;
-    List<Node> up = nodes.stream().filter(n -> !impaired.contains(n)).toList();
+    List<CampaignNode> up = nodes.stream().filter(n -> !impaired.contains(n)).toList();
     Set<Fault> possible = EnumSet.copyOf(faults);
     if (!cut.isEmpty() || !network.canPartition()) possible.remove(Fault.PARTITION);
     if (!impaired.isEmpty() || !pending.isEmpty() || scriptsRunning()) possible.remove(Fault.STOP_ALL);
     Fault fault = schedule.next(possible);
     if (fault == null) return;
-    Node victim = up.get(random.nextInt(up.size()));
+    CampaignNode victim = up.get(random.nextInt(up.size()));
     switch (fault) {
       case KILL -> {
         log.accept("kill -9 " + victim);
@@ -182,14 +182,14 @@ final class Nemesis {
         count("pause");
       }
       case PARTITION -> {
-        List<Node> shuffled = new ArrayList<>(up);
+        List<CampaignNode> shuffled = new ArrayList<>(up);
         java.util.Collections.shuffle(shuffled, random);
         int size = 1 + random.nextInt(room);
         Set<Integer> minority = shuffled.subList(0, size).stream().map(n -> n.index).collect(Collectors.toSet());
         Set<Integer> majority = nodes.stream().map(n -> n.index).filter(i -> !minority.contains(i)).collect(Collectors.toSet());
         log.accept("partition " + new java.util.TreeSet<>(minority) + " | " + new java.util.TreeSet<>(majority));
         network.partition(List.of(minority, majority));
-        for (Node n : nodes) if (minority.contains(n.index)) cut.add(n);
+        for (CampaignNode n : nodes) if (minority.contains(n.index)) cut.add(n);
         pending.add(new Undo(now() + 3_000 + random.nextInt(17_000), null, Fault.PARTITION));
         count(size == 1 ? "partition-isolate" : "partition-split");
       }
@@ -219,7 +219,7 @@ final class Nemesis {
   }
 
   /** Runs a stop on a thread of its own; its nodes are held until it ends, then recover like any node back from a fault. */
-  private void script(String what, List<Node> its, Script script) {
+  private void script(String what, List<CampaignNode> its, Script script) {
     held.addAll(its);
     Thread t = new Thread(() -> {
       try {
@@ -237,9 +237,9 @@ final class Nemesis {
     t.start();
   }
 
-  private synchronized void release(List<Node> its) {
+  private synchronized void release(List<CampaignNode> its) {
     held.removeAll(its);
-    for (Node n : its) {
+    for (CampaignNode n : its) {
       recovering.put(n, -1L);
       notBefore.put(n, now() + 3_000); // a node that failed to join is started again, as any that exits
     }
@@ -273,7 +273,7 @@ final class Nemesis {
       case PARTITION -> {
         log.accept("heal");
         network.heal();
-        for (Node n : cut) recovering.put(n, -1L); // the minority may have been downed and be on its way out
+        for (CampaignNode n : cut) recovering.put(n, -1L); // the minority may have been downed and be on its way out
         cut.clear();
       }
     }
@@ -288,7 +288,7 @@ final class Nemesis {
   private void watchServing() throws Exception {
     if (now() < nextServingCheck) return;
     nextServingCheck = now() + 2_000;
-    if (scriptsRunning() || nodes.stream().anyMatch(Node::healthy)) { // a stop of all is not an outage to repair
+    if (scriptsRunning() || nodes.stream().anyMatch(CampaignNode::healthy)) { // a stop of all is not an outage to repair
       lastServing = now();
     } else if (now() - lastServing > NONE_SERVING_MS) {
       reform();
@@ -305,10 +305,10 @@ final class Nemesis {
     cut.clear();
     pending.clear();
     held.clear();
-    for (Node n : nodes) n.kill();
+    for (CampaignNode n : nodes) n.kill();
     cluster.startAlone(nodes.get(0), "re-forming the cluster");
-    for (Node n : nodes) recovering.put(n, -1L);
-    for (Node n : nodes.subList(1, nodes.size())) { // the others join once n1 runs
+    for (CampaignNode n : nodes) recovering.put(n, -1L);
+    for (CampaignNode n : nodes.subList(1, nodes.size())) { // the others join once n1 runs
       held.add(n);
       pending.add(new Undo(now() + 5_000, n, Fault.KILL, "joins the re-formed cluster"));
     }
@@ -316,7 +316,7 @@ final class Nemesis {
   }
 
   private void restartExited() throws Exception {
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       if (held.contains(n) || n.alive() || now() < notBefore.getOrDefault(n, 0L)) continue;
       Integer code = n.exitCode();
       count("restart-after-exit");
@@ -324,7 +324,7 @@ final class Nemesis {
     }
   }
 
-  private void restart(Node n, String why) throws Exception {
+  private void restart(CampaignNode n, String why) throws Exception {
     log.accept("start " + n + " (" + why + ")");
     cluster.restart(n, why);
     recovering.put(n, -1L);
@@ -353,9 +353,9 @@ final class Nemesis {
       if (network.canPartition()) network.heal();
       cut.clear();
       log.accept("end: heal, resume and restart everything");
-      for (Node n : nodes) n.resume();
+      for (CampaignNode n : nodes) n.resume();
       pending.clear();
-      for (Node n : held) restart(n, "end of the campaign, after kill -9");
+      for (CampaignNode n : held) restart(n, "end of the campaign, after kill -9");
       held.clear();
       restartExited();
     }

@@ -42,12 +42,12 @@ final class Stops {
   static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(120);
 
-  private final Cluster cluster;
+  private final CampaignNodes cluster;
   private final Consumer<String> log;
   private final Runnable leftLate; // counts a node killed because it had not left within LEAVE_TIMEOUT
   private volatile boolean hurry; // the campaign ends: no more waiting between steps
 
-  Stops(Cluster cluster, Consumer<String> log, Runnable leftLate) {
+  Stops(CampaignNodes cluster, Consumer<String> log, Runnable leftLate) {
     this.cluster = cluster;
     this.log = log;
     this.leftLate = leftLate;
@@ -59,7 +59,7 @@ final class Stops {
   }
 
   /** One node stops, and comes back with {@code --connect} 2 to 10 s after it left. */
-  void stopOne(Node n, Random random) throws Exception {
+  void stopOne(CampaignNode n, Random random) throws Exception {
     stop(List.of(n));
     pause(2_000 + random.nextInt(8_000));
     start(n, "back after a graceful stop");
@@ -70,7 +70,7 @@ final class Stops {
    * go on without it) for 4 to 10 s of client traffic, stops again, and comes back with
    * {@code --connect}.
    */
-  void stopLone(Node n, Random random) throws Exception {
+  void stopLone(CampaignNode n, Random random) throws Exception {
     stop(List.of(n));
     alone(n, "alone from its folder, the others running");
     pause(4_000 + random.nextInt(6_000));
@@ -80,20 +80,20 @@ final class Stops {
 
   /** Every node stops at about the same time; they come back in {@code order}, the nodes in an order of {@code random}. */
   void stopAll(Order order, Random random) throws Exception {
-    List<Node> nodes = new ArrayList<>(cluster.nodes);
+    List<CampaignNode> nodes = new ArrayList<>(cluster.nodes);
     Collections.shuffle(nodes, random);
     stop(nodes);
     Collections.shuffle(nodes, random); // the order they come back in owes nothing to the order they left in
-    Node first = nodes.get(0);
-    List<Node> rest = nodes.subList(1, nodes.size());
+    CampaignNode first = nodes.get(0);
+    List<CampaignNode> rest = nodes.subList(1, nodes.size());
     switch (order) {
       case TOGETHER -> {
         alone(first, "first after the stop of all");
-        for (Node n : rest) connect(n, first);
+        for (CampaignNode n : rest) connect(n, first);
       }
       case ONE_BY_ONE -> {
         alone(first, "first after the stop of all");
-        for (Node n : rest) {
+        for (CampaignNode n : rest) {
           pause(2_000 + random.nextInt(4_000));
           connect(n, first);
         }
@@ -102,28 +102,28 @@ final class Stops {
         alone(first, "alone after the stop of all");
         pause(4_000 + random.nextInt(6_000));
         stop(List.of(first));
-        Node second = rest.get(0);
+        CampaignNode second = rest.get(0);
         alone(second, "alone after the stop of all and of " + first);
         pause(4_000 + random.nextInt(6_000));
-        for (Node n : nodes) if (n != second) connect(n, second);
+        for (CampaignNode n : nodes) if (n != second) connect(n, second);
       }
       case ALL_ALONE -> {
-        for (Node n : nodes) cluster.startAlone(n, "alone after the stop of all, like every node");
+        for (CampaignNode n : nodes) cluster.startAlone(n, "alone after the stop of all, like every node");
         log.accept("start " + nodes + " each alone (no --connect): " + nodes.size() + " clusters of one");
-        for (Node n : nodes) awaitServing(n);
+        for (CampaignNode n : nodes) awaitServing(n);
         pause(4_000 + random.nextInt(6_000));
         stop(rest);
-        for (Node n : rest) connect(n, first);
+        for (CampaignNode n : rest) connect(n, first);
       }
     }
   }
 
   /** SIGTERM to each of {@code nodes} (in that order, at once), then waits until all exited; kills those that do not leave in time. */
-  private void stop(List<Node> nodes) throws Exception {
+  private void stop(List<CampaignNode> nodes) throws Exception {
     log.accept("kill -TERM " + nodes + (nodes.size() > 1 ? " (at about the same time)" : ""));
-    for (Node n : nodes) n.terminate();
+    for (CampaignNode n : nodes) n.terminate();
     long giveUpAt = System.nanoTime() + LEAVE_TIMEOUT.toNanos();
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       long left = Math.max(0, giveUpAt - System.nanoTime());
       if (n.awaitExit(Duration.ofNanos(left))) continue;
       log.accept(n + " has not left " + LEAVE_TIMEOUT.toSeconds() + " s after SIGTERM: kill -9 " + n);
@@ -133,24 +133,24 @@ final class Stops {
     log.accept(nodes + " stopped (exit " + nodes.stream().map(n -> String.valueOf(n.exitCode())).toList() + ")");
   }
 
-  private void alone(Node n, String why) throws Exception {
+  private void alone(CampaignNode n, String why) throws Exception {
     log.accept("start " + n + " alone (no --connect): " + why);
     cluster.startAlone(n, why);
     awaitServing(n);
   }
 
-  private void connect(Node n, Node through) throws Exception {
+  private void connect(CampaignNode n, CampaignNode through) throws Exception {
     log.accept("start " + n + " --connect " + through);
     cluster.connect(n, through, "joins " + through);
   }
 
-  private void start(Node n, String why) throws Exception {
+  private void start(CampaignNode n, String why) throws Exception {
     log.accept("start " + n + " --connect the others (" + why + ")");
     cluster.restart(n, why);
   }
 
   /** Until {@code n} answers {@code /health}; a node that does not within two minutes is left to the nemesis (it restarts nodes that exit). */
-  private void awaitServing(Node n) throws InterruptedException {
+  private void awaitServing(CampaignNode n) throws InterruptedException {
     long giveUpAt = System.nanoTime() + SERVE_TIMEOUT.toNanos();
     while (!n.healthy()) {
       if (System.nanoTime() > giveUpAt || !n.alive()) {

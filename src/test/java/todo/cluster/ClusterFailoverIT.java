@@ -3,21 +3,15 @@ package todo.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static todo.cluster.Clusters.addAcknowledged;
-import static todo.cluster.Clusters.awaitMesh;
 import static todo.cluster.Clusters.named;
 import static todo.cluster.Clusters.titles;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import todo.NodeProcess;
-import todo.TestNodes;
 
 /**
  * SIGKILL of the node that hosts a list, in a three-node cluster of real JVMs, while a client
@@ -25,27 +19,11 @@ import todo.TestNodes;
  */
 class ClusterFailoverIT {
 
-  @TempDir Path dir;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    NodeProcess f1 = new NodeProcess("f1", dir, TestNodes.freePort()).start();
-    NodeProcess f2 = new NodeProcess("f2", dir, TestNodes.freePort()).launch("--connect", f1.name());
-    NodeProcess f3 = new NodeProcess("f3", dir, TestNodes.freePort()).launch("--connect", f1.name());
-    nodes.addAll(List.of(f1, f2, f3));
-    f2.awaitHealthy();
-    f3.awaitHealthy();
-    awaitMesh(f1, f2, f3);
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    for (NodeProcess n : nodes) n.close();
-  }
+  @RegisterExtension final ThreeNodes cluster = ThreeNodes.startedBeforeEach("f");
 
   @Test
   void aKilledHostsListAnswersOnASurvivorWithEveryAcknowledgedEntryOnce() throws Exception {
+    List<NodeProcess> nodes = cluster.nodes();
     String list = "bob";
     NodeProcess host = named(Clusters.hostOf(nodes.get(0), list), nodes);
     List<NodeProcess> survivors = nodes.stream().filter(n -> n != host).toList();

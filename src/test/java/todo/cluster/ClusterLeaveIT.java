@@ -2,48 +2,26 @@ package todo.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static todo.cluster.Clusters.awaitMesh;
 import static todo.cluster.Clusters.named;
 import static todo.cluster.Clusters.othersSeenBy;
 import static todo.cluster.Clusters.titles;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import todo.NodeProcess;
-import todo.TestNodes;
 
 /** SIGTERM of the node that hosts a list, in a three-node cluster of real JVMs, while a client uses the list. */
 class ClusterLeaveIT {
 
-  @TempDir Path dir;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    NodeProcess g1 = new NodeProcess("g1", dir, TestNodes.freePort()).start();
-    NodeProcess g2 = new NodeProcess("g2", dir, TestNodes.freePort()).launch("--connect", g1.name());
-    NodeProcess g3 = new NodeProcess("g3", dir, TestNodes.freePort()).launch("--connect", g1.name());
-    nodes.addAll(List.of(g1, g2, g3));
-    g2.awaitHealthy();
-    g3.awaitHealthy();
-    awaitMesh(g1, g2, g3);
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    for (NodeProcess n : nodes) n.close();
-  }
+  @RegisterExtension final ThreeNodes cluster = ThreeNodes.startedBeforeEach("g");
 
   @Test
   void aNodeLeavingOnSigtermHandsItsListsOverWithoutAClientError() throws Exception {
     // Preferably a list hosted by a node that does not also run the embedded port mapper (g1),
     // so that the leave is all this test watches.
+    List<NodeProcess> nodes = cluster.nodes();
     String list = null;
     String hostName = null;
     for (int i = 0; i < 20 && (hostName == null || hostName.equals(nodes.get(0).name())); i++) {

@@ -11,10 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import todo.NodeProcess;
 import todo.TestNodes;
 import todo.node.EpmdClient;
+import todo.store.StoreReader;
 
 /**
  * One three-node cluster of real JVMs, joined as the book joins them (c2 connects to c1, c3
@@ -85,7 +82,7 @@ class ClusterProcessIT {
 
     // A change is acknowledged once a majority has it; the last copy may be a moment behind.
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      List<String> reference = rows(c1.dataFile(), list);
+      List<StoreReader.StoredRow> reference = rows(c1.dataFile(), list);
       for (NodeProcess n : List.of(c1, c2, c3)) {
         assertThat(storedVersion(n.dataFile(), list)).as("version of %s in %s", list, n.dataFile()).isEqualTo(version);
         assertThat(rows(n.dataFile(), list)).as("entries of %s in %s", list, n.dataFile()).isEqualTo(reference);
@@ -148,41 +145,21 @@ class ClusterProcessIT {
   }
 
   private static long storedVersion(Path file, String list) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-         PreparedStatement q = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
-      q.setString(1, list);
-      try (ResultSet r = q.executeQuery()) {
-        return r.next() ? r.getLong(1) : -1;
-      }
+    try (StoreReader store = StoreReader.open(file)) {
+      return store.version(list);
     }
   }
 
-  /** Every stored row of the list's entries, deleted ones included, in id order. */
-  private static List<String> rows(Path file, String list) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-         PreparedStatement q = c.prepareStatement(
-             "SELECT id, date, title, completed, ord, deleted, version FROM entries WHERE list = ? ORDER BY id")) {
-      q.setString(1, list);
-      List<String> rows = new ArrayList<>();
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          rows.add(r.getLong(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getObject(4) + "|"
-              + r.getObject(5) + "|" + r.getObject(6) + "|" + r.getLong(7));
-        }
-      }
-      return rows;
+  /** Every row of the list, deleted ones too, as the file holds it. */
+  private static List<StoreReader.StoredRow> rows(Path file, String list) throws Exception {
+    try (StoreReader store = StoreReader.open(file)) {
+      return store.rows(list);
     }
   }
 
   private static List<String> liveTitles(Path file, String list) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-         PreparedStatement q = c.prepareStatement("SELECT title FROM entries WHERE list = ? AND deleted = 0")) {
-      q.setString(1, list);
-      List<String> titles = new ArrayList<>();
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) titles.add(r.getString(1));
-      }
-      return titles;
+    try (StoreReader store = StoreReader.open(file)) {
+      return store.entries(list).stream().map(StoreReader.StoredEntry::title).toList();
     }
   }
 }

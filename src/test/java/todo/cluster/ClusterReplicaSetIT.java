@@ -3,52 +3,33 @@ package todo.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static todo.cluster.Clusters.addAcknowledged;
-import static todo.cluster.Clusters.awaitMesh;
 import static todo.cluster.Clusters.othersSeenBy;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import todo.NodeProcess;
-import todo.TestNodes;
 
 /** The replica set outlives crashes: a node that joins later must learn the crashed replicas too. */
 class ClusterReplicaSetIT {
 
-  @TempDir Path dir;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (NodeProcess n : nodes) n.close();
-  }
-
-  private NodeProcess node(String sname) {
-    NodeProcess n = new NodeProcess(sname, dir, TestNodes.freePort());
-    nodes.add(n);
-    return n;
-  }
+  @RegisterExtension final ThreeNodes cluster = ThreeNodes.startedBeforeEach("p");
 
   @Test
   void aNodeJoiningAfterCrashesCountsTheCrashedReplicasToo() throws Exception {
-    NodeProcess p1 = node("p1").start();
-    NodeProcess p2 = node("p2").launch("--connect", p1.name());
-    NodeProcess p3 = node("p3").launch("--connect", p1.name());
-    p2.awaitHealthy();
-    p3.awaitHealthy();
-    awaitMesh(p1, p2, p3);
+    NodeProcess p1 = cluster.node(1);
+    NodeProcess p2 = cluster.node(2);
+    NodeProcess p3 = cluster.node(3);
     addAcknowledged(p1, "before", "three replicas");
 
     p2.kill();
     p3.kill();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .untilAsserted(() -> assertThat(othersSeenBy(p1)).isEmpty());
-    NodeProcess p4 = node("p4").start("--connect", p1.name());
+    NodeProcess p4 = cluster.another("p4").start("--connect", p1.name());
     Clusters.awaitMembers(p1, p4);
 
     // The replica set stays [p1, p2, p3]: adding p4 needs a majority of it, and only p1 is up.

@@ -7,16 +7,13 @@ import static todo.cluster.Clusters.awaitMesh;
 import static todo.cluster.Clusters.titles;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import todo.NodeProcess;
-import todo.TestNodes;
 
 /**
  * A maintenance stop of a whole cluster, then starts in an awkward order: each node alone
@@ -26,23 +23,14 @@ import todo.TestNodes;
  */
 class ClusterRestartIT {
 
-  @TempDir Path dir;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (NodeProcess n : nodes) n.close();
-  }
+  @RegisterExtension final ThreeNodes cluster = ThreeNodes.startedBeforeEach("r");
 
   @Test
   void stoppingEveryNodeAndStartingThemAloneInTurnLosesNoAcknowledgedWrite() throws Exception {
-    NodeProcess r1 = new NodeProcess("r1", dir, TestNodes.freePort()).start();
-    NodeProcess r2 = new NodeProcess("r2", dir, TestNodes.freePort()).launch("--connect", r1.name());
-    NodeProcess r3 = new NodeProcess("r3", dir, TestNodes.freePort()).launch("--connect", r1.name());
-    nodes.addAll(List.of(r1, r2, r3));
-    r2.awaitHealthy();
-    r3.awaitHealthy();
-    awaitMesh(r1, r2, r3);
+    List<NodeProcess> nodes = cluster.nodes();
+    NodeProcess r1 = cluster.node(1);
+    NodeProcess r2 = cluster.node(2);
+    NodeProcess r3 = cluster.node(3);
     List<String> acknowledged = new ArrayList<>();
     addAcknowledged(r1, "maintenance", "before the stop");
     acknowledged.add("before the stop");

@@ -6,19 +6,13 @@ import static todo.cluster.Clusters.addAcknowledged;
 import static todo.cluster.Clusters.awaitMesh;
 import static todo.cluster.Clusters.titles;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import todo.NodeProcess;
-import todo.TestNodes;
+import todo.store.StoreReader;
 
 /**
  * The book's data loss, as a regression test: a node that missed writes comes back with
@@ -29,25 +23,15 @@ class ClusterStaleRejoinIT {
 
   private static final int LISTS = 12;
 
-  @TempDir Path dir;
-  private final List<NodeProcess> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    for (NodeProcess n : nodes) n.close();
-  }
+  @RegisterExtension final ThreeNodes cluster = ThreeNodes.madeBeforeEach("s");
 
   @Test
   void aStaleNodeThatHostsTheListsAfterTheFreshOneDiesServesEveryAcknowledgedEntry() throws Exception {
-    NodeProcess s1 = new NodeProcess("s1", dir, TestNodes.freePort()).start();
-    NodeProcess s2 = new NodeProcess("s2", dir, TestNodes.freePort()).launch("--connect", s1.name());
+    NodeProcess s1 = cluster.node(1);
+    NodeProcess s2 = cluster.node(2);
     // s3 never catches up in the background: only the servers' repair can save its lists
-    NodeProcess s3 = new NodeProcess("s3", dir, TestNodes.freePort())
-        .env("TODO_JAVA_OPTS", "-Xmx384m -Dtodo.catch-up.enabled=off").launch("--connect", s1.name());
-    nodes.addAll(List.of(s1, s2, s3));
-    s2.awaitHealthy();
-    s3.awaitHealthy();
-    awaitMesh(s1, s2, s3);
+    NodeProcess s3 = cluster.node(3).env("TODO_JAVA_OPTS", "-Xmx384m -Dtodo.catch-up.enabled=off");
+    cluster.start();
 
     List<String> lists = new ArrayList<>();
     for (int i = 0; i < LISTS; i++) lists.add("list-" + i);
@@ -84,13 +68,10 @@ class ClusterStaleRejoinIT {
 
   @Test
   void aNodeBackFromSigkillTakesWhatItMissedInTheBackground() throws Exception {
-    NodeProcess c1 = new NodeProcess("c1", dir, TestNodes.freePort()).start();
-    NodeProcess c2 = new NodeProcess("c2", dir, TestNodes.freePort()).launch("--connect", c1.name());
-    NodeProcess c3 = new NodeProcess("c3", dir, TestNodes.freePort()).launch("--connect", c1.name());
-    nodes.addAll(List.of(c1, c2, c3));
-    c2.awaitHealthy();
-    c3.awaitHealthy();
-    awaitMesh(c1, c2, c3);
+    cluster.start();
+    NodeProcess c1 = cluster.node(1);
+    NodeProcess c2 = cluster.node(2);
+    NodeProcess c3 = cluster.node(3);
     List<String> lists = new ArrayList<>();
     for (int i = 0; i < LISTS; i++) lists.add("list-" + i);
     for (String list : lists) addAcknowledged(c1, list, "before");
@@ -111,12 +92,8 @@ class ClusterStaleRejoinIT {
   }
 
   private static long storedVersion(NodeProcess node, String list) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + node.dataFile());
-         PreparedStatement s = c.prepareStatement("SELECT version FROM lists WHERE name = ?")) {
-      s.setString(1, list);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getLong(1) : 0;
-      }
+    try (StoreReader store = StoreReader.open(node.dataFile())) {
+      return store.version(list);
     }
   }
 }

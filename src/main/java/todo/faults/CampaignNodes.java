@@ -3,7 +3,6 @@ package todo.faults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,51 +12,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import todo.launch.FreePort;
+import todo.launch.NodeJvm;
+import todo.launch.ProductJar;
 
 /**
- * A campaign's nodes: {@code todo start} JVMs on a copy of this command's jar (so that a
- * rebuild of the checkout during a campaign changes nothing), with a cookie and a port
- * mapper port of their own, in {@code folder}. Starts them, restarts them, and reads them
- * at the end: over HTTP and from their SQLite files.
+ * A campaign's nodes: {@link NodeJvm}s on a copy of the product's jar (so that a rebuild of
+ * the checkout during a campaign changes nothing), with a cookie and a port mapper port of
+ * their own, in {@code folder}. Starts them, restarts them, and reads them at the end: over
+ * HTTP and from their SQLite files.
  */
-final class Cluster {
+final class CampaignNodes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final List<Node> nodes = new ArrayList<>();
+  final List<CampaignNode> nodes = new ArrayList<>();
   private final Consumer<String> say;
-  private final List<Path> copies = new ArrayList<>();
+  private final Path jarCopy;
 
-  Cluster(int count, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
+  CampaignNodes(int count, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
     this.say = say;
-    List<String> java = javaCommand(folder, nodeJavaOpts, copies);
-    Map<String, String> env = new HashMap<>();
-    env.put("TODO_COOKIE", "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
-    env.put("ERL_EPMD_PORT", String.valueOf(freePort()));
+    Path jar = ProductJar.path();
+    jarCopy = Files.copy(jar, folder.resolve(jar.getFileName()));
+    List<String> java = ProductJar.javaCommand(jarCopy, ProductJar.flags(nodeJavaOpts));
+    Map<String, String> env = Map.of(
+        "TODO_COOKIE", "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong()),
+        "ERL_EPMD_PORT", String.valueOf(FreePort.pick()));
     for (int i = 1; i <= count; i++) {
-      Map<String, String> nodeEnv = new HashMap<>(env);
-      nodeEnv.put("TODO_HTTP_HOST", network.address(i));
-      int httpPort = network.canPartition() ? 5454 : freePort(); // each namespace has ports of its own
-      nodes.add(new Node(i, network.address(i), httpPort, network.launcher(i), java, folder, nodeEnv));
+      List<String> command = new ArrayList<>(network.launcher(i));
+      command.addAll(java);
+      String address = network.address(i);
+      int httpPort = network.canPartition() ? 5454 : FreePort.pick(); // each namespace has ports of its own
+      nodes.add(new CampaignNode(i, new NodeJvm(new NodeJvm.Spec("n" + i + "@" + address, address, httpPort, folder,
+          folder.resolve("n" + i + ".log"), command, env))));
     }
-  }
-
-  /** java, the nodes' flags, and this command's class path (its jar copied into {@code folder}). */
-  private static List<String> javaCommand(Path folder, String nodeJavaOpts, List<Path> copies) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String opt : nodeJavaOpts.trim().split("\\s+")) if (!opt.isEmpty()) command.add(opt);
-    List<String> classPath = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      Path p = Path.of(entry).toAbsolutePath();
-      if (p.toString().endsWith(".jar") && p.getFileName().toString().startsWith("todo")) {
-        p = Files.copy(p, folder.resolve(p.getFileName()));
-        copies.add(p);
-      }
-      classPath.add(p.toString());
-    }
-    command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), "todo.cli.Main"));
-    return command;
   }
 
   /** The first node alone, then the others joining it; returns once all serve and see each other. */
@@ -65,11 +53,11 @@ final class Cluster {
     say.accept("starting " + nodes.stream().map(n -> n.name).toList());
     nodes.get(0).start(List.of(), "first node");
     await("n1 to serve", Duration.ofSeconds(180), () -> nodes.get(0).healthy());
-    List<Node> joining = nodes.subList(1, nodes.size());
-    for (Node n : joining) n.start(List.of(nodes.get(0).name), "joins n1");
-    Map<Node, Integer> retries = new HashMap<>();
+    List<CampaignNode> joining = nodes.subList(1, nodes.size());
+    for (CampaignNode n : joining) n.start(List.of(nodes.get(0).name), "joins n1");
+    Map<CampaignNode, Integer> retries = new HashMap<>();
     await("every node to serve and see the others", Duration.ofSeconds(180), () -> {
-      for (Node n : joining) { // on a loaded machine a join can outlast todo.join-timeout (the node exits 1): again, twice
+      for (CampaignNode n : joining) { // on a loaded machine a join can outlast todo.join-timeout (the node exits 1): again, twice
         if (n.exitCode() == null || retries.merge(n, 1, Integer::sum) > 2) continue;
         say.accept(n + " exited with " + n.exitCode() + " while joining n1; starting it again");
         n.start(List.of(nodes.get(0).name), "joins n1, again");
@@ -79,30 +67,30 @@ final class Cluster {
   }
 
   /** Starts {@code n} again on its folder, joining through every other node (the first that answers). */
-  void restart(Node n, String why) throws IOException {
+  void restart(CampaignNode n, String why) throws IOException {
     n.start(nodes.stream().filter(o -> o != n).map(o -> o.name).toList(), why);
   }
 
   /** Starts {@code n} again on its folder, joining the cluster of {@code through} only. */
-  void connect(Node n, Node through, String why) throws IOException {
+  void connect(CampaignNode n, CampaignNode through, String why) throws IOException {
     n.start(List.of(through.name), why);
   }
 
   /** Starts {@code n} with no node to join: it forms a cluster of its own, which the others then join. */
-  void startAlone(Node n, String why) throws IOException {
+  void startAlone(CampaignNode n, String why) throws IOException {
     n.start(List.of(), why);
   }
 
   /** Every node answers {@code /health} and lists all the others in {@code /api/cluster}. */
   boolean allServingInMesh() {
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       if (!n.healthy()) return false;
       try {
         var r = n.get("/api/cluster", Duration.ofSeconds(2));
         if (r.statusCode() != 200) return false;
         List<String> seen = new ArrayList<>();
         JSON.readTree(r.body()).get("nodes").forEach(x -> seen.add(x.asText()));
-        for (Node o : nodes) if (o != n && !seen.contains(o.name)) return false;
+        for (CampaignNode o : nodes) if (o != n && !seen.contains(o.name)) return false;
       } catch (IOException e) {
         return false;
       } catch (InterruptedException e) {
@@ -131,7 +119,7 @@ final class Cluster {
   Map<String, Map<String, Checker.ListCopy>> readOverHttp(List<String> lists, Duration timeout) throws InterruptedException {
     Map<String, Map<String, Checker.ListCopy>> reads = new TreeMap<>();
     long giveUpAt = System.nanoTime() + timeout.toNanos();
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       Map<String, Checker.ListCopy> copies = new TreeMap<>();
       for (String list : lists) {
         List<Checker.Row> rows = Clients.read(n, list, Duration.ofSeconds(10));
@@ -150,7 +138,7 @@ final class Cluster {
   /** Every node's store, read from its file. */
   Map<String, Map<String, Checker.ListCopy>> readStores() {
     Map<String, Map<String, Checker.ListCopy>> stores = new TreeMap<>();
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       try {
         stores.put(n.shortName(), Stores.read(n.dataFile()));
       } catch (java.sql.SQLException e) {
@@ -177,7 +165,7 @@ final class Cluster {
 
   /** At the end: each node asked to leave (SIGTERM), killed if it has not within 15 s. */
   void stop() {
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       try {
         n.stop(Duration.ofSeconds(15));
       } catch (Exception e) {
@@ -188,18 +176,16 @@ final class Cluster {
 
   /** Removes the copy of the jar (a kept folder is for the logs and stores; the jar is 70 MB). */
   void removeJarCopy() {
-    for (Path p : copies) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException e) {
-        say.accept("could not remove " + p + ": " + e.getMessage());
-      }
+    try {
+      Files.deleteIfExists(jarCopy);
+    } catch (IOException e) {
+      say.accept("could not remove " + jarCopy + ": " + e.getMessage());
     }
   }
 
   /** SIGKILL to every node still running, and no start after it: for a shutdown hook. */
   void kill() {
-    for (Node n : nodes) {
+    for (CampaignNode n : nodes) {
       try {
         n.close();
       } catch (InterruptedException e) {
@@ -215,18 +201,12 @@ final class Cluster {
   private void await(String what, Duration timeout, Condition condition) throws Exception {
     long giveUpAt = System.nanoTime() + timeout.toNanos();
     while (!condition.met()) {
-      for (Node n : nodes) {
+      for (CampaignNode n : nodes) {
         if (n.exitCode() != null) throw new IllegalStateException(n + " exited with " + n.exitCode() + " while waiting for "
             + what + "; see " + n.log());
       }
       if (System.nanoTime() > giveUpAt) throw new IllegalStateException("gave up waiting for " + what + " after " + timeout);
       Thread.sleep(250);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
