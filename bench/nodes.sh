@@ -39,7 +39,7 @@ client() { python3 "$here/cluster_bench.py" "$@"; }
 epmd_port="$(free_port)"
 
 # bench_header COMMAND_ARGS...: what every run prints first (command, date, load, commit),
-# and builds target/todo.jar now if it is stale, not during a measurement.
+# and builds service/target/todo.jar now if it is stale, not during a measurement.
 bench_header() {
   echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }bench/$(basename "$0") $* (in $root)"
   echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

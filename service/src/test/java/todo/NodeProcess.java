@@ -22,7 +22,8 @@ import todo.launch.ProductJar;
  */
 public final class NodeProcess implements AutoCloseable {
 
-  private static final Path PROJECT = Path.of(System.getProperty("user.dir"));
+  /** The checkout, where ./todo is (the build sets todo.checkout). */
+  private static final Path PROJECT = Path.of(System.getProperty("todo.checkout", "..")).toAbsolutePath().normalize();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   /** Held while one launcher runs up to its exec of java, so that parallel starts never run two builds at once. */
@@ -107,7 +108,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /**
    * Waits (the caller holding {@link #LAUNCHER}) until the launcher has exec'd java: ./todo builds the jar
-   * when src/main is newer than it (another engineer may be editing), and two builds at once in
+   * when service/src/main is newer than it (another engineer may be editing), and two builds at once in
    * one checkout would break each other. The JVMs themselves then boot in parallel.
    */
   private static void awaitExec(long pid) {
@@ -132,7 +133,8 @@ public final class NodeProcess implements AutoCloseable {
     Path jar = PROJECT.resolve(ProductJar.IN_CHECKOUT);
     if (Files.exists(jar)) {
       var built = Files.getLastModifiedTime(jar);
-      try (Stream<Path> sources = Stream.concat(Stream.of(PROJECT.resolve("pom.xml")), Files.walk(PROJECT.resolve("src/main")))) {
+      try (Stream<Path> sources = Stream.concat(Stream.of(PROJECT.resolve("pom.xml"), PROJECT.resolve("service/pom.xml")),
+          Files.walk(PROJECT.resolve("service/src/main")))) {
         if (sources.noneMatch(f -> {
           try {
             return Files.getLastModifiedTime(f).compareTo(built) > 0;

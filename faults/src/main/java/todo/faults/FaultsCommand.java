@@ -1,4 +1,4 @@
-package todo.cli;
+package todo.faults;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import todo.faults.Campaign;
+import todo.cli.VersionCommand;
 
 /**
  * {@code todo faults}: a fault campaign against a cluster of its own (docs/FAULTS.md).

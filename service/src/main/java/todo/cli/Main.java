@@ -12,11 +12,23 @@ import picocli.CommandLine.Command;
     description = "A distributed, fault-tolerant to-do service.",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
-    subcommands = {StartCommand.class, ShellCommand.class, DemoCommand.class, ForgetCommand.class, LaunchCommand.class, FaultsCommand.class, VersionCommand.class})
+    subcommands = {StartCommand.class, ShellCommand.class, DemoCommand.class, ForgetCommand.class, LaunchCommand.class, VersionCommand.class},
+    footer = "%nThe fault campaign, todo faults, is a module of its own (docs/FAULTS.md).")
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    int code = run(args);
+    exit(run(new CommandLine(new Main()), args));
+  }
+
+  /**
+   * {@code todo} with one more subcommand: the entry point of the fault campaign's jar, which
+   * adds {@code todo faults} (the product does not contain it).
+   */
+  public static void main(Object subcommand, String[] args) {
+    exit(run(new CommandLine(new Main()).addSubcommand(subcommand), args));
+  }
+
+  private static void exit(int code) {
     // Shutdown hooks (Pekko's among them) get 20 s; a node that cannot stop in that time
     // must still exit, with its code, rather than hang a supervisor or a script.
     Thread deadline = new Thread(() -> {
@@ -32,8 +44,8 @@ public final class Main implements Runnable {
     System.exit(code);
   }
 
-  static int run(String... args) {
-    return ExitCodes.install(new CommandLine(new Main())).execute(args);
+  static int run(CommandLine cli, String... args) {
+    return ExitCodes.install(cli).execute(args);
   }
 
   @Override

@@ -9,15 +9,17 @@ import java.util.List;
 /** The jar that runs a node, and the java command line that runs it. */
 public final class ProductJar {
 
-  /** Where a build of the checkout puts the jar, from the checkout's root. */
-  public static final Path IN_CHECKOUT = Path.of("target", "todo.jar");
+  /** The runnable jar's name, wherever it is. */
+  public static final String NAME = "todo.jar";
+  /** Where a build of the checkout puts the jar, from the checkout's root (the product is the module service/). */
+  public static final Path IN_CHECKOUT = Path.of("service", "target", NAME);
 
   private ProductJar() {}
 
   /**
    * The product's jar: the one this class was loaded from (a command run from the jar, such as
-   * {@code todo demo} or {@code todo faults}), or else, when run from compiled classes (tests),
-   * the jar a build of the checkout makes beside them.
+   * {@code todo demo} or {@code todo faults}), or else, when run from compiled classes or the
+   * build's plain jar (tests of either module), the runnable jar the build makes beside them.
    */
   public static Path path() {
     Path source;
@@ -26,8 +28,8 @@ public final class ProductJar {
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot tell where the todo classes come from: " + e.getMessage(), e);
     }
-    if (Files.isRegularFile(source)) return source;
-    Path built = source.getParent().resolve(IN_CHECKOUT.getFileName()); // target/classes -> target/todo.jar
+    if (Files.isRegularFile(source) && source.getFileName().toString().equals(NAME)) return source;
+    Path built = source.getParent().resolve(NAME); // target/classes or target/todo-cluster-V.jar -> target/todo.jar
     if (!Files.isRegularFile(built)) throw new IllegalStateException("no " + built + ": build it first (mvn -DskipTests package)");
     return built;
   }
