@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,31 +50,38 @@ final class LaunchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>(); // every argument checked before any node starts
+    for (String node : nodes) {
+      int at = node.lastIndexOf('=');
+      if (at < 0) throw new BadSettings(node + ": give NAME@HOST=PORT");
+      String name = node.substring(0, at);
+      NodeName.fromFullName(name, "NAME@HOST");
+      if (ports.put(name, port(node.substring(at + 1))) != null) throw new BadSettings(name + " is given twice");
+    }
+    List<String> java = ProductJar.javaCommand(ProductJar.path(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+    Path logs = logFolder == null ? dbFolder : logFolder;
     List<NodeJvm> started = new ArrayList<>();
     try {
-      List<String> java = ProductJar.javaCommand(ProductJar.path(), ManagementFactory.getRuntimeMXBean().getInputArguments());
-      Path logs = logFolder == null ? dbFolder : logFolder;
-      for (String node : nodes) {
-        int at = node.lastIndexOf('=');
-        if (at < 0) throw new BadSettings(node + ": give NAME@HOST=PORT");
-        String name = node.substring(0, at);
-        NodeName.fromFullName(name, "NAME@HOST");
-        int port = Integer.parseInt(node.substring(at + 1));
-        NodeJvm jvm = new NodeJvm(new NodeJvm.Spec(name, httpHost, port, dbFolder,
-            logs.resolve(NodeName.shortName(name) + ".log"), java, Map.of()));
+      for (var node : ports.entrySet()) {
+        NodeJvm jvm = new NodeJvm(new NodeJvm.Spec(node.getKey(), httpHost, node.getValue(), dbFolder,
+            logs.resolve(NodeName.shortName(node.getKey()) + ".log"), java, Map.of()));
         jvm.start(connect, List.of());
         started.add(jvm);
       }
       if (await) for (NodeJvm jvm : started) jvm.awaitServing(Duration.ofSeconds(120));
-      for (NodeJvm jvm : started) System.out.println(jvm.name() + " " + jvm.pid() + " " + jvm.httpPort());
-      return 0;
-    } catch (BadSettings | NumberFormatException e) {
-      System.err.println("todo launch: " + e.getMessage());
-      return 2;
-    } catch (java.io.IOException e) {
-      System.err.println("todo launch: " + e.getMessage());
-      for (NodeJvm jvm : started) jvm.kill(); // only what this command started
-      return 1;
+    } catch (Exception e) { // ExitCodes says it in one line; the nodes this command started go with it
+      for (NodeJvm jvm : started) jvm.kill();
+      throw e;
+    }
+    for (NodeJvm jvm : started) System.out.println(jvm.name() + " " + jvm.pid() + " " + jvm.httpPort());
+    return 0;
+  }
+
+  private static int port(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new BadSettings("'" + text + "' is not an HTTP port");
     }
   }
 }
