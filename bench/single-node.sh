@@ -17,20 +17,25 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_node() { # $1 = JVM options
+# start_node JVM_OPTIONS: one node through `todo launch`, the product's launcher of node JVMs,
+# which waits until it serves and prints NAME PID HTTP_PORT; the node runs with the flags the
+# launcher's own JVM got from TODO_JAVA_OPTS.
+start_node() {
   port="$(free_port)"
   rm -rf "$work/data"
-  TODO_JAVA_OPTS="$1" TODO_HTTP_HOST=127.0.0.1 "$root/todo" start --sname bench --http-port "$port" \
-    --db-folder "$work/data" >"$work/node.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "bench: node did not start"; cat "$work/node.log"; exit 1
+  local launched
+  launched="$(TODO_JAVA_OPTS="$1" "$root/todo" launch --db-folder "$work/data" --log-folder "$work" \
+    "bench@127.0.0.1=$port" 2>"$work/launch.log")" \
+    || { echo "bench: node did not start"; cat "$work/launch.log" "$work/bench.log" 2>/dev/null; exit 1; }
+  pid="$(cut -d' ' -f2 <<<"$launched")"
 }
 
-stop_node() { kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+# stop_node: SIGKILL, and wait until the process is gone (it is not this shell's child).
+stop_node() {
+  kill -9 "$pid"
+  while [[ -e "/proc/$pid" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; do sleep 0.05; done
+  pid=""
+}
 
 rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
 
