@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import todo.Stages;
 
 /**
  * The distribution primitives of one node: its {@link Processes}, the {@link Peers} it is
@@ -218,6 +219,6 @@ public final class DistNode {
   }
 
   <Q, A> CompletionStage<A> askAsync(RecipientRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<A>, Q> message, Duration timeout) {
-    return AskPattern.ask(target, message, timeout, system.scheduler());
+    return Stages.on(system.executionContext(), AskPattern.ask(target, message, timeout, system.scheduler()));
   }
 }

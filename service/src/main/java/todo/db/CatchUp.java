@@ -28,6 +28,7 @@ import todo.store.Delta;
 import todo.store.Outcome;
 import todo.store.Position;
 import todo.store.Store;
+import todo.Stages;
 
 /**
  * A node that was away, or joins with an old folder, takes what it missed from the others
@@ -219,8 +220,8 @@ final class CatchUp {
   private record Compared(int compared, List<Behind> lagging) {}
 
   private CompletionStage<Compared> compare(ReplicaSet.ReplicaNode peer, String after, List<Behind> lagging, int[] compared) {
-    return AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(), r -> new Replica.GetPositions(after, page, r), timeout,
-        system.scheduler()).thenComposeAsync(answer -> {
+    return Stages.on(system.executionContext(), AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(),
+        r -> new Replica.GetPositions(after, page, r), timeout, system.scheduler())).thenComposeAsync(answer -> {
           SortedMap<String, Position> theirs = answer.lists();
           if (theirs.isEmpty()) return CompletableFuture.completedFuture(new Compared(compared[0], lagging));
           compared[0] += theirs.size();
@@ -235,8 +236,8 @@ final class CatchUp {
 
   /** Pulls one list's delta; the number of changes taken, or -1 when it failed. */
   private CompletionStage<Long> pull(ReplicaSet.ReplicaNode peer, Behind b) {
-    return AskPattern.<Replica.Command, Delta>ask(peer.ref(), r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout,
-            system.scheduler())
+    return Stages.on(system.executionContext(), AskPattern.<Replica.Command, Delta>ask(peer.ref(),
+            r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout, system.scheduler()))
         .thenComposeAsync(delta -> delta.received(system), system.executionContext())
         .thenComposeAsync(delta -> local.applyDelta(delta, -1), system.executionContext())
         .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)

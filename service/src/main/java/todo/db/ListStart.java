@@ -22,6 +22,7 @@ import todo.store.Outcome;
 import todo.store.Position;
 import todo.store.Store;
 import todo.store.StoreException;
+import todo.Stages;
 
 /**
  * The start of a list's server: the {@link ReplicatedList} it is given.
@@ -115,7 +116,7 @@ final class ListStart {
 
   /** Runs {@code next} 300 ms from now, on Pekko's dispatcher. */
   private <T> CompletionStage<T> later(Supplier<CompletionStage<T>> next) {
-    return Patterns.after(Duration.ofMillis(300), system, next::get);
+    return Stages.on(system.executionContext(), Patterns.after(Duration.ofMillis(300), system, next::get));
   }
 
   private CompletionStage<ReplicatedList> adopt(String list, long epoch, ReplicaSet.View view, List<Answer> answers) {
@@ -156,8 +157,8 @@ final class ListStart {
     }
     log.info("Copy of {} here is at {}; taking {} from {}.", list, mine, newest.reply().position(), newest.node());
     ReplicaSet.ReplicaNode holder = replicas.nodes().get(newest.node());
-    return AskPattern.<Replica.Command, Delta>ask(holder.ref(), r -> new Replica.GetDelta(list, mine, r), settings.deadline(),
-            system.scheduler())
+    return Stages.on(system.executionContext(), AskPattern.<Replica.Command, Delta>ask(holder.ref(),
+            r -> new Replica.GetDelta(list, mine, r), settings.deadline(), system.scheduler()))
         .thenComposeAsync(delta -> delta.received(system), system.executionContext())
         .thenCompose(delta -> local.applyDelta(delta, -1))
         .thenApply(r -> {
@@ -187,8 +188,8 @@ final class ListStart {
         continue;
       }
       holding.add(local.delta(list, a.reply().position())
-          .thenComposeAsync(delta -> AskPattern.<Replica.Command, Replica.Reply>ask(node.ref(),
-              r -> new Replica.StoreDelta(delta.toSend(system), epoch, r), settings.deadline(), system.scheduler()),
+          .thenComposeAsync(delta -> Stages.on(system.executionContext(), AskPattern.<Replica.Command, Replica.Reply>ask(node.ref(),
+              r -> new Replica.StoreDelta(delta.toSend(system), epoch, r), settings.deadline(), system.scheduler())),
               system.executionContext())
           .thenApplyAsync(r -> {
             if (r.stored()) log.info("Brought the copy of {} on {} from {} to {}.", list, a.node(), a.reply().position(), newest);
@@ -216,6 +217,6 @@ final class ListStart {
   }
 
   private CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
-    return AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), system.scheduler());
+    return Stages.on(system.executionContext(), AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), system.scheduler()));
   }
 }

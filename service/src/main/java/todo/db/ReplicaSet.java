@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import todo.node.NodeRoles;
 import todo.store.Configuration;
 import todo.store.Store;
+import todo.Stages;
 
 /**
  * The nodes every change must reach: an agreed, versioned {@link Configuration}. A node
@@ -123,8 +124,8 @@ public final class ReplicaSet {
   }
 
   private CompletionStage<String> change(ReplicaSetChange.Change change) {
-    return AskPattern.<ReplicaSetTracker.Command, String>ask(tracker, r -> new ReplicaSetTracker.Propose(change, r),
-        Duration.ofSeconds(15), system.scheduler());
+    return Stages.on(system.executionContext(), AskPattern.<ReplicaSetTracker.Command, String>ask(tracker,
+        r -> new ReplicaSetTracker.Propose(change, r), Duration.ofSeconds(15), system.scheduler()));
   }
 
   /** Catch-up took everything {@code peer} held, in a pass begun under replica set {@code version}. */

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import todo.store.Ballot;
 import todo.store.Configuration;
 import todo.store.Store;
+import todo.Stages;
 
 /**
  * Chooses the next version of the replica set (single-decree Paxos, one instance per
@@ -185,8 +186,8 @@ final class ReplicaSetChange {
                                                           java.util.function.Function<ActorRef<T>, ReplicaSetTracker.Command> message) {
     Map<String, CompletableFuture<Object>> asked = new LinkedHashMap<>();
     trackers.forEach((node, tracker) -> asked.put(node, tracker == null ? CompletableFuture.completedFuture(null)
-        : AskPattern.<ReplicaSetTracker.Command, T>ask(tracker, message::apply, ASK, system.scheduler()).toCompletableFuture()
-            .<Object>thenApplyAsync(a -> a, executor).exceptionally(noAnswer -> null)));
+        : Stages.on(executor, AskPattern.<ReplicaSetTracker.Command, T>ask(tracker, message::apply, ASK, system.scheduler()))
+            .<Object>thenApply(a -> a).exceptionally(noAnswer -> null)));
     return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApplyAsync(all -> {
       Map<String, Object> answers = new LinkedHashMap<>();
       asked.forEach((node, f) -> answers.put(node, f.join()));

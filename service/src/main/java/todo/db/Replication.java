@@ -26,6 +26,7 @@ import todo.store.Position;
 import todo.store.Stamped;
 import todo.store.Store;
 import todo.store.StoreException;
+import todo.Stages;
 
 /**
  * {@code Database.store} across the cluster: every change goes to every replica, and is
@@ -158,8 +159,8 @@ final class Replication {
       // the last attempt starts at the deadline at the latest
       long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + settings.backoff().before(resends + 1).toNanos() - now));
       metrics.counter("todo.replication.resends", "node", node.name()).increment();
-      return Patterns.after(Duration.ofNanos(wait), system,
-          () -> send(node, message, change, committedHere, giveUpAt, resends + 1));
+      return Stages.on(system.executionContext(), Patterns.after(Duration.ofNanos(wait), system,
+          () -> send(node, message, change, committedHere, giveUpAt, resends + 1)));
     }, system.executionContext()).thenCompose(Function.identity());
   }
 
@@ -184,7 +185,7 @@ final class Replication {
   }
 
   private CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
-    return AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), scheduler);
+    return Stages.on(system.executionContext(), AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), scheduler));
   }
 
   // ---- for operators

@@ -11,6 +11,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 import todo.CborSerializable;
 import todo.list.Entry;
+import todo.Stages;
 
 /**
  * What a store holds of one list beyond position {@code from}: every row changed since
@@ -56,7 +57,7 @@ public record Delta(String list, Position from, Position to, long nextId, long c
   /** This delta with every row at hand, once its stream (if any) has been read. */
   public CompletionStage<Delta> received(ActorSystem<?> system) {
     if (moreRows == null) return CompletableFuture.completedFuture(this);
-    return moreRows.getSource().runWith(Sink.seq(), system).thenApply(chunks -> {
+    return Stages.on(system.executionContext(), moreRows.getSource().runWith(Sink.seq(), system)).thenApply(chunks -> {
       List<Row> all = new ArrayList<>(rows);
       for (Rows chunk : chunks) all.addAll(chunk.rows());
       return new Delta(list, from, to, nextId, compacted, epochs, all, requests, null);

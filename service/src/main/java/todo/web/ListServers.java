@@ -11,13 +11,15 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import todo.Stages;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
 
 /**
  * How routes talk to a list's server: ask, then turn the reply (or the lack of one) into
- * an answer. The answer is made on Pekko's dispatcher: the stage an ask returns would
- * otherwise run it on the JDK's common pool, which on 2 cores starts a thread per task.
+ * an answer. The ask's stage is taken in through {@link Stages#on}, so the retry and the
+ * answer run on Pekko's dispatcher: never on the JDK's default executor, which on 2 cores
+ * starts a thread per task.
  *
  * <p>A message can be lost on its way to a server that is moving (a hand-off drops what
  * arrives at the old node; a dead node's mailbox is gone), so an ask that gets no answer
@@ -55,7 +57,7 @@ final class ListServers {
   }
 
   private <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message, long giveUpAt) {
-    return cache.serverProcess(list).<R>ask(message::apply, attempt).handle((reply, failure) -> {
+    return Stages.on(executor, cache.serverProcess(list).<R>ask(message::apply, attempt)).handle((reply, failure) -> {
       if (failure == null) return CompletableFuture.completedFuture(reply);
       boolean noAnswer = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
       if (noAnswer && System.nanoTime() < giveUpAt) return askUntilAnswered(list, message, giveUpAt);
