@@ -30,9 +30,15 @@ class CatchUpTest {
     for (TodoSystem n : nodes) n.stop();
   }
 
+  /**
+   * With a request id, as every write over HTTP has one: a write that meets a change of the
+   * replica set (c joining, or leaving as it stops) is then made again under the new set.
+   */
   private static void add(TodoSystem via, String list, String title) {
+    String request = java.util.UUID.randomUUID().toString();
     var result = via.cache().serverProcess(list)
-        .<TodoServer.WriteResult>ask(r -> new TodoServer.AddEntry(DAY, title, null, r), TIMEOUT).toCompletableFuture().join();
+        .<TodoServer.WriteResult>ask(r -> new TodoServer.AddEntry(DAY, title, null, request, r), TIMEOUT)
+        .toCompletableFuture().join();
     assertThat(result).isInstanceOf(TodoServer.Written.class);
   }
 
