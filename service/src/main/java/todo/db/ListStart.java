@@ -107,7 +107,10 @@ final class ListStart {
         if (a.reply().replicaSet() < config.version()) replicas.tellBehind(a.node());
         setMoved = true;
       }
-      if (setMoved && round < SET_MOVED_ROUNDS) { // a node lags the set, this one does, or the next is being chosen: ask again
+      // a node lags the set, this one does, or the next is being chosen: ask again, while the
+      // next can be chosen at all (a node alone, say, whose store accepted a next set that it
+      // never saw chosen, waits for the others whatever it does)
+      if (setMoved && round < SET_MOVED_ROUNDS && view.majorityReachable()) {
         return later(() -> prepare(list, Math.max(epoch, newerEpoch + 1), round + 1));
       }
       return adopt(list, epoch, view, answers);
@@ -137,8 +140,8 @@ final class ListStart {
       staleBecause = "only " + promised.size() + " of " + answers.size() + " replicas answered (a majority is " + needed
           + (silent.isEmpty() ? "" : "; no answer from " + String.join(", ", silent))
           + (refused.isEmpty() ? "" : "; " + String.join(", ", refused) + " promised a newer server")
-          + "), so this copy may miss changes. Start those nodes again, or forget the ones that are gone for good "
-          + "(todo forget DEAD --node LIVE).";
+          + ")" + unfinishedSetChange(mine) + ", so this copy may miss changes. Start those nodes again, or forget the "
+          + "ones that are gone for good (todo forget DEAD --node LIVE).";
     }
     String reason = staleBecause;
     long replicaSet = view.config().version(); // its promises were made under it, and so are its changes
@@ -148,6 +151,15 @@ final class ListStart {
                 (copy, requests) -> new ReplicatedList(this, replication, local, system.executionContext(),
                     new ReplicatedList.Started(copy, epoch, position.epoch(), replicaSet, notOnAMajority, requests)))),
         system.executionContext());
+  }
+
+  /** Why this node's own store did not promise, when the cause is a change of the replica set it saw begin but not end. */
+  private String unfinishedSetChange(Answer mine) {
+    if (mine.reply() == null || mine.reply().outcome() != Outcome.OTHER_REPLICA_SET) return "";
+    Configuration accepted = local.replicaSet().accepted();
+    return accepted == null ? "; this node's store holds another version of the replica set"
+        : "; this node accepted the next replica set " + accepted + " but has not seen it chosen: that completes once a "
+            + "majority of " + local.replicaSet().chosen() + " are up together";
   }
 
   /** Brings the copy here to {@code newest}'s; the position this copy is at after. */

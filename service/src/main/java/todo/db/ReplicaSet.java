@@ -50,7 +50,13 @@ public final class ReplicaSet {
   public record ReplicaNode(String name, ActorRef<Replica.Command> ref, boolean reachable) {}
 
   /** The agreed set and its nodes as this node sees them now, from one moment. */
-  public record View(Configuration config, Map<String, ReplicaNode> nodes) {}
+  public record View(Configuration config, Map<String, ReplicaNode> nodes) {
+
+    /** Whether most of the set's nodes (this one among them, when it is one) can be reached: only then can its next version be chosen. */
+    boolean majorityReachable() {
+      return nodes.values().stream().filter(ReplicaNode::reachable).count() > nodes.size() / 2;
+    }
+  }
 
   private final String self;
   private final ActorSystem<?> system;
