@@ -1,13 +1,12 @@
 package todo.beam;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -23,8 +22,9 @@ import todo.Stages;
 
 /**
  * The distribution primitives of one node: its {@link Processes}, the {@link Peers} it is
- * connected to, its {@link NodeAgent}, its {@link Tasks}, and the proxy to the cluster's
- * {@link GlobalRegistry}. {@code todo start} and {@code todo shell} start one per ActorSystem.
+ * connected to, its {@link NodeAgent}, its {@link Tasks}, the proxy to the cluster's
+ * {@link GlobalRegistry} and its copy of the global names ({@link GlobalNames}).
+ * {@code todo start} and {@code todo shell} start one per ActorSystem.
  *
  * <p>The static API ({@link Node}, {@link Dist}, {@link Global}, {@link Pg}, {@link Rpc})
  * acts on {@link #current()}: the node a task's thread runs for, else the JVM's node. That
@@ -45,10 +45,17 @@ public final class DistNode {
   final Function<String, Boolean> connector;
   private final Processes processes;
   private final Peers peers;
-  private final Map<String, Pid> holds = new ConcurrentHashMap<>();
   private final ActorRef<NodeAgent.Command> agent;
   private final ActorRef<GlobalRegistry.Command> global;
+  private final GlobalNames globalNames;
   private final Tasks tasks = new Tasks(this);
+  /** The threads processes run on (one each, as long as it runs); idle ones end after a minute. */
+  private final ExecutorService processThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, IDLE_PROCESS_THREAD);
+    t.setDaemon(true);
+    return t;
+  });
+  private static final String IDLE_PROCESS_THREAD = "dist-process (idle)";
 
   private DistNode(ActorSystem<?> system, String name, Function<String, Boolean> connector) {
     this.name = name;
@@ -57,6 +64,8 @@ public final class DistNode {
     this.processes = new Processes(system, name);
     this.agent = system.systemActorOf(NodeAgent.create(this), NodeAgent.NAME, Props.empty());
     this.peers = new Peers(system, name, agent);
+    this.globalNames = new GlobalNames(processes, this::registryProxy); // before the registry: it asks every copy at its start
+    system.systemActorOf(globalNames.behavior(), GlobalNames.NAME, Props.empty());
     this.global = ClusterSingleton.get(system).init(SingletonActor.of(GlobalRegistry.create(), "dist-global"));
   }
 
@@ -134,14 +143,13 @@ public final class DistNode {
     return global;
   }
 
-  /** The global names this node's processes hold, as the registry told it ({@link NodeAgent.Hold}). */
-  Map<String, Pid> holds() {
-    return holds;
+  private ActorRef<GlobalRegistry.Command> registryProxy() {
+    return global;
   }
 
-  List<NodeAgent.Held> liveHolds() {
-    return holds.entrySet().stream().filter(e -> processes.isLocal(e.getValue()))
-        .map(e -> new NodeAgent.Held(e.getKey(), e.getValue())).toList();
+  /** This node's copy of the global names. */
+  GlobalNames globalNames() {
+    return globalNames;
   }
 
   // ---- the calling thread's process
@@ -186,11 +194,15 @@ public final class DistNode {
   }
 
   /**
-   * Runs {@code body} on a new thread as the process {@code p} of this node, printing to
-   * {@code leader}'s console; when it returns or throws, the process ends.
+   * Runs {@code body} on a thread of its own as the process {@code p} of this node, printing
+   * to {@code leader}'s console; when it returns or throws, the process ends. The thread is
+   * one of {@link #processThreads}: an idle one is reused, so a spawn or an rpc call does not
+   * start a thread each time.
    */
   void runAsProcess(Processes.LocalProcess p, ActorRef<NodeAgent.Command> leader, String threadName, Runnable body, Runnable atEnd) {
-    Thread t = new Thread(() -> {
+    processThreads.execute(() -> {
+      Thread t = Thread.currentThread();
+      t.setName(threadName);
       BOUND.set(new Binding(this, p));
       Console.lead(leader);
       try {
@@ -200,10 +212,10 @@ public final class DistNode {
         atEnd.run();
         p.ref().tell(ProcessActor.Stop.INSTANCE);
         BOUND.remove();
+        Thread.interrupted(); // the next process starts uninterrupted
+        t.setName(IDLE_PROCESS_THREAD);
       }
-    }, threadName);
-    t.setDaemon(true);
-    t.start();
+    });
   }
 
   /** Asks, turning time-outs and failures into a {@link DistException} that says who did not answer. */

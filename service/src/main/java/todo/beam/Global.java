@@ -1,13 +1,17 @@
 package todo.beam;
 
+import org.apache.pekko.actor.typed.ActorRef;
+
 /**
  * The cluster's global names, as the BEAM's {@code :global}: a name maps to one process in
  * the whole cluster. A name is any value; two names are the same when their
  * {@code toString()} is ("boss", {@code List.of("todo_list", "Alice")}, a record).
  *
- * <p>Of racing registrations exactly one wins. A name is freed when its process ends or its
- * node goes down. On a netsplit the Split Brain Resolver keeps one side and stops the
- * other, so one registry survives; see {@link GlobalRegistry} for the rebuild and its rule
+ * <p>Of racing registrations exactly one wins. Every node holds a copy of the names, so
+ * {@link #whereisName} sends no message; {@link #registerName} and {@link #unregisterName}
+ * return once every node's copy has the change. A name is freed when its process ends or
+ * its node goes down. On a netsplit the Split Brain Resolver keeps one side and stops the
+ * other, so one registry survives; see {@link GlobalRebuild} for the rebuild and its rule
  * (the process on the older node keeps a name found twice; the other gets a
  * {@link GlobalNameConflict}).
  */
@@ -22,10 +26,14 @@ public final class Global {
         r -> new GlobalRegistry.Register(key(name), pid, r), DistNode.ASK).yes();
   }
 
-  /** The process holding {@code name}, or null. */
+  /** The process holding {@code name}, or null: from this node's copy, or the registry's while the copy catches up. */
   public static Pid whereisName(Object name) {
     DistNode dist = DistNode.current();
-    return dist.<GlobalRegistry.Command, GlobalRegistry.Where>ask(dist.global(),
+    GlobalNames copy = dist.globalNames();
+    if (copy.inStep()) return copy.whereis(key(name));
+    ActorRef<GlobalRegistry.Command> registry = dist.global();
+    copy.askForSnapshot();
+    return dist.<GlobalRegistry.Command, GlobalRegistry.Where>ask(registry,
         r -> new GlobalRegistry.Whereis(key(name), r), DistNode.ASK).pid();
   }
 

@@ -2,18 +2,24 @@ package todo.beam;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.CborSerializable;
@@ -21,25 +27,25 @@ import todo.node.Members;
 
 /**
  * The cluster's global names ({@link Global}): one actor in the whole cluster, a Cluster
- * Singleton on the oldest node, so registrations are decided in one place, one at a time,
- * and of racing registrations exactly one wins.
+ * Singleton on the oldest node, decides every registration, one at a time, so of racing
+ * registrations exactly one wins. Every node keeps a copy ({@link GlobalNames}) that it
+ * reads {@code whereisName} from: each change goes, numbered, to every node's copy, and
+ * the caller is answered once the other copies have applied it (its own copy last, by the
+ * same path as the change), so after the call no node sees the old value. A copy that does
+ * not answer within {@link #APPLY_WAIT} holds nobody up: it is sent a snapshot instead.
  *
- * <p>It watches every registered process: a name is freed when its process ends or its
- * node is removed from the cluster (crashed and downed, or left). Each holder's node
- * remembers its processes' names ({@link NodeAgent.Hold}); when the singleton moves to
- * another node (its node left or crashed), the new one rebuilds the names from those
- * memories before it answers anything.
- *
- * <p>Netsplits: the Split Brain Resolver downs the minority side, so one side keeps the
- * registry and the other's nodes stop. Should the rebuild still find one name held by two
- * processes, the process on the older node keeps it; the other process loses the name and
- * gets a {@link GlobalNameConflict} message.
+ * <p>It watches every registered process: a name is freed when its process ends or its node
+ * is removed from the cluster. When the singleton moves to another node (its node left or
+ * crashed), the new one rebuilds the names from what each node's copy says its own live
+ * processes hold ({@link GlobalRebuild}) before it answers anything, and sends every copy a
+ * snapshot.
  */
-final class GlobalRegistry {
+final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
 
   private static final Logger log = LoggerFactory.getLogger(GlobalRegistry.class);
 
-  private GlobalRegistry() {}
+  /** How long a change waits for the other copies before its caller is answered anyway. */
+  static final Duration APPLY_WAIT = Duration.ofSeconds(2);
 
   sealed interface Command extends CborSerializable {}
 
@@ -47,6 +53,7 @@ final class GlobalRegistry {
 
   record Registered(boolean yes) implements CborSerializable {}
 
+  /** For a node whose copy is not in step yet. */
   record Whereis(String name, ActorRef<Where> replyTo) implements Command {}
 
   /** The holder, or null. */
@@ -54,128 +61,175 @@ final class GlobalRegistry {
 
   record Unregister(String name, ActorRef<Registered> replyTo) implements Command {}
 
-  private record Rebuilt(List<NodeAgent.Held> held) implements Command {}
+  /** The copy of {@code node} applied this registry's change (or snapshot) {@code seq}. */
+  record Applied(String node, String registry, long seq) implements Command {}
 
-  private record Unanswered(String node) implements Command {}
+  /** {@code copy} is out of step: send it every name. */
+  record SendSnapshot(ActorRef<GlobalNames.Command> copy) implements Command {}
+
+  /** What one member's copy says its live processes hold, for a registry that rebuilds itself ({@link GlobalRebuild}). */
+  record HeldOn(List<GlobalNames.Held> held) implements Command {}
+
+  /** A member that did not say what its processes hold. */
+  record Unanswered(String node) implements Command {}
+
+  private record MemberChanged(ClusterEvent.MemberEvent event) implements Command {}
+
+  private record Unapplied(long seq) implements Command {}
+
+  /** A register or unregister waiting for the copies of {@code awaiting}; then its caller's copy answers. */
+  private record Pending(Set<String> awaiting, ActorRef<GlobalNames.Command> callerCopy, ActorRef<Registered> replyTo) {}
+
+  private final String id = UUID.randomUUID().toString(); // this incarnation: copies follow one at a time
+  private final Map<String, Pid> names;
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private final Set<String> inStep = new HashSet<>();
+  private final Cluster cluster;
+  private final ActorRefResolver resolver;
+  private long seq;
 
   static Behavior<Command> create() {
-    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx ->
-        rebuilding(ctx, stash, Members.up(Cluster.get(ctx.getSystem())))));
+    return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> {
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.MemberEvent.class, MemberChanged::new), ClusterEvent.MemberEvent.class));
+      return GlobalRebuild.gather(ctx, stash, names -> new GlobalRegistry(ctx, names));
+    }));
   }
 
-  /** Asks every member for the names its processes hold, then serves; commands wait meanwhile. */
-  private static Behavior<Command> rebuilding(ActorContext<Command> ctx, StashBuffer<Command> stash, List<Member> members) {
-    ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-    for (Member m : members) {
-      ActorRef<NodeAgent.Command> agent = resolver.resolveActorRef(m.address() + "/system/" + NodeAgent.NAME);
-      ctx.ask(NodeAgent.Holds.class, agent, Duration.ofSeconds(3), NodeAgent.GetHolds::new,
-          (holds, failure) -> holds != null ? new Rebuilt(holds.held()) : new Unanswered(m.address().toString()));
-    }
-    Map<String, Pid> names = new HashMap<>();
-    int[] waiting = {members.size()};
-    if (waiting[0] == 0) return stash.unstashAll(serving(ctx, names));
-    return Behaviors.receive(Command.class)
-        .onMessage(Rebuilt.class, m -> {
-          for (NodeAgent.Held h : m.held()) keepOne(ctx, names, h.name(), h.pid());
-          return --waiting[0] == 0 ? done(ctx, stash, names) : Behaviors.same();
-        })
-        .onMessage(Unanswered.class, m -> {
-          log.warn("The global registry was rebuilt without the names of {}: it did not answer.", m.node());
-          return --waiting[0] == 0 ? done(ctx, stash, names) : Behaviors.same();
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
-  }
-
-  private static Behavior<Command> done(ActorContext<Command> ctx, StashBuffer<Command> stash, Map<String, Pid> names) {
-    names.values().forEach(pid -> ctx.watch(ref(ctx, pid)));
+  private GlobalRegistry(ActorContext<Command> ctx, Map<String, Pid> names) {
+    super(ctx);
+    this.names = names;
+    this.cluster = Cluster.get(ctx.getSystem());
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
+    names.values().forEach(pid -> ctx.watch(ref(pid)));
     if (!names.isEmpty()) log.info("Global registry ready on this node with {} name(s).", names.size());
-    return stash.unstashAll(serving(ctx, names));
+    for (Member m : Members.up(cluster)) copyAt(m.address().toString()).tell(snapshot());
   }
 
-  /** The same name held by two processes: the one on the older node keeps it. */
-  private static void keepOne(ActorContext<Command> ctx, Map<String, Pid> names, String name, Pid pid) {
-    Pid other = names.get(name);
-    if (other == null || other.equals(pid)) {
-      names.put(name, pid);
-      return;
-    }
-    Pid keeper = olderNode(ctx, other, pid) ? other : pid;
-    Pid loser = keeper == other ? pid : other;
-    names.put(name, keeper);
-    log.warn("The global name {} was held by both {} and {}: {} keeps it, on the older node.", name, keeper, loser, keeper);
-    ref(ctx, loser).tell(new ProcessActor.Deliver(Payloads.encode(new GlobalNameConflict(name, keeper))));
-    agentOf(ctx, loser).tell(new NodeAgent.Release(name, loser));
-  }
-
-  private static boolean olderNode(ActorContext<Command> ctx, Pid a, Pid b) {
-    Member ma = memberOf(ctx, a);
-    Member mb = memberOf(ctx, b);
-    if (ma == null || mb == null) return mb == null;
-    return ma.equals(mb) ? a.ref().compareTo(b.ref()) <= 0 : ma.isOlderThan(mb);
-  }
-
-  private static Member memberOf(ActorContext<Command> ctx, Pid pid) {
-    Address a = ref(ctx, pid).path().address();
-    Cluster cluster = Cluster.get(ctx.getSystem());
-    if (a.hasLocalScope()) return cluster.selfMember();
-    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) if (m.address().equals(a)) return m;
-    return null;
-  }
-
-  private static Behavior<Command> serving(ActorContext<Command> ctx, Map<String, Pid> names) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Register.class, m -> {
-          Pid had = names.get(m.name());
-          if (had != null) {
-            m.replyTo().tell(new Registered(had.equals(m.pid())));
-            return Behaviors.same();
-          }
-          names.put(m.name(), m.pid());
-          ctx.watch(ref(ctx, m.pid()));
-          agentOf(ctx, m.pid()).tell(new NodeAgent.Hold(m.name(), m.pid()));
-          m.replyTo().tell(new Registered(true));
-          return Behaviors.same();
-        })
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Register.class, this::onRegister)
+        .onMessage(Unregister.class, this::onUnregister)
         .onMessage(Whereis.class, m -> {
           m.replyTo().tell(new Where(names.get(m.name())));
-          return Behaviors.same();
+          return this;
         })
-        .onMessage(Unregister.class, m -> {
-          Pid had = names.remove(m.name());
-          if (had != null) {
-            agentOf(ctx, had).tell(new NodeAgent.Release(m.name(), had));
-            if (!names.containsValue(had)) ctx.unwatch(ref(ctx, had));
+        .onMessage(Applied.class, this::onApplied)
+        .onMessage(Unapplied.class, this::onUnapplied)
+        .onMessage(SendSnapshot.class, m -> {
+          m.copy().tell(snapshot());
+          return this;
+        })
+        .onMessage(MemberChanged.class, m -> {
+          if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberWeaklyUp) {
+            copyAt(m.event().member().address().toString()).tell(snapshot());
           }
-          m.replyTo().tell(new Registered(had != null));
-          return Behaviors.same();
+          return this;
         })
-        .onMessage(Rebuilt.class, m -> Behaviors.same())
-        .onMessage(Unanswered.class, m -> Behaviors.same())
-        .onSignal(Terminated.class, t -> {
-          String gone = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(t.getRef());
-          names.entrySet().removeIf(e -> {
-            boolean dead = e.getValue().ref().equals(gone) || sameActor(ctx, e.getValue(), t.getRef());
-            if (dead) log.info("Global name {} is free: its process {} ended.", e.getKey(), e.getValue());
-            return dead;
-          });
-          return Behaviors.same();
-        })
+        .onMessage(HeldOn.class, m -> this) // late answers of the rebuild
+        .onMessage(Unanswered.class, m -> this)
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
   }
 
-  private static boolean sameActor(ActorContext<Command> ctx, Pid pid, ActorRef<Void> ref) {
-    return ref(ctx, pid).path().equals(ref.path());
+  private Behavior<Command> onRegister(Register m) {
+    Pid had = names.get(m.name());
+    if (had != null) {
+      m.replyTo().tell(new Registered(had.equals(m.pid())));
+      return this;
+    }
+    names.put(m.name(), m.pid());
+    getContext().watch(ref(m.pid()));
+    change(m.name(), m.pid(), m.replyTo());
+    return this;
   }
 
-  private static ActorRef<ProcessActor.Command> ref(ActorContext<Command> ctx, Pid pid) {
-    return ActorRefResolver.get(ctx.getSystem()).resolveActorRef(pid.ref());
+  private Behavior<Command> onUnregister(Unregister m) {
+    Pid had = names.remove(m.name());
+    if (had == null) {
+      m.replyTo().tell(new Registered(false));
+      return this;
+    }
+    if (!names.containsValue(had)) getContext().unwatch(ref(had));
+    change(m.name(), null, m.replyTo());
+    return this;
   }
 
-  private static ActorRef<NodeAgent.Command> agentOf(ActorContext<Command> ctx, Pid pid) {
-    return ActorRefResolver.get(ctx.getSystem()).resolveActorRef(ref(ctx, pid).path().address() + "/system/" + NodeAgent.NAME);
+  private Behavior<Command> onTerminated(Terminated t) {
+    String gone = resolver.toSerializationFormat(t.getRef());
+    List<String> freed = names.entrySet().stream()
+        .filter(e -> e.getValue().ref().equals(gone) || ref(e.getValue()).path().equals(t.getRef().path()))
+        .map(Map.Entry::getKey).toList();
+    for (String name : freed) {
+      log.info("Global name {} is free: its process {} ended.", name, names.remove(name));
+      change(name, null, null);
+    }
+    return this;
+  }
+
+  /**
+   * Sends change {@code name -> pid} (null: freed) to every member's copy; with a caller
+   * ({@code replyTo}), answers it through its own node's copy once the others applied it.
+   */
+  private void change(String name, Pid pid, ActorRef<Registered> replyTo) {
+    seq++;
+    GlobalNames.Change c = new GlobalNames.Change(id, seq, name, pid, getContext().getSelf());
+    String callerNode = replyTo == null ? null : nodeOf(replyTo.path().address());
+    Set<String> awaiting = new HashSet<>();
+    for (Member m : Members.up(cluster)) {
+      String node = m.address().toString();
+      if (node.equals(callerNode)) continue;
+      copyAt(node).tell(c);
+      if (inStep.contains(node)) awaiting.add(node);
+    }
+    if (replyTo == null) return;
+    ActorRef<GlobalNames.Command> callerCopy = copyAt(callerNode);
+    callerCopy.tell(c);
+    pending.put(seq, new Pending(awaiting, callerCopy, replyTo));
+    if (awaiting.isEmpty()) answer(seq);
+    else getContext().scheduleOnce(APPLY_WAIT, getContext().getSelf(), new Unapplied(seq));
+  }
+
+  private Behavior<Command> onApplied(Applied m) {
+    if (!m.registry().equals(id)) return this;
+    inStep.add(m.node());
+    Pending p = pending.get(m.seq());
+    if (p != null && p.awaiting().remove(m.node()) && p.awaiting().isEmpty()) answer(m.seq());
+    return this;
+  }
+
+  private Behavior<Command> onUnapplied(Unapplied m) {
+    Pending p = pending.get(m.seq());
+    if (p == null) return this;
+    log.warn("Global name change {} is answered without the copies of {}: they did not apply it within {} ms and get every name again.",
+        m.seq(), p.awaiting(), APPLY_WAIT.toMillis());
+    for (String node : p.awaiting()) {
+      inStep.remove(node); // not waited for until it applies the snapshot
+      copyAt(node).tell(snapshot());
+    }
+    answer(m.seq());
+    return this;
+  }
+
+  private void answer(long seq) {
+    Pending p = pending.remove(seq);
+    if (p != null) p.callerCopy().tell(new GlobalNames.Confirm(p.replyTo()));
+  }
+
+  private GlobalNames.Snapshot snapshot() {
+    return new GlobalNames.Snapshot(id, seq, Map.copyOf(names), getContext().getSelf());
+  }
+
+  private String nodeOf(Address address) {
+    return (address.hasLocalScope() ? cluster.selfMember().address() : address).toString();
+  }
+
+  private ActorRef<GlobalNames.Command> copyAt(String node) {
+    return resolver.resolveActorRef(node + "/system/" + GlobalNames.NAME);
+  }
+
+  private ActorRef<ProcessActor.Command> ref(Pid pid) {
+    return resolver.resolveActorRef(pid.ref());
   }
 }

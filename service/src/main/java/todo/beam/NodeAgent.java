@@ -1,6 +1,5 @@
 package todo.beam;
 
-import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -10,8 +9,7 @@ import todo.CborSerializable;
  * Every node's door for the primitives that act on it from elsewhere, at
  * {@code /system/dist-agent}: spawn a task here, call a function here, send to a process
  * registered here by name, join a process of here to a group, and print on this console
- * what tasks this node spawned elsewhere print. It also remembers which of this node's
- * processes hold global names, so that the global registry can be rebuilt when it moves.
+ * what tasks this node spawned elsewhere print.
  */
 final class NodeAgent {
 
@@ -45,17 +43,6 @@ final class NodeAgent {
 
   record PgLeave(String group, Pid pid) implements Command {}
 
-  /** A process of this node now holds a global name (told by the registry). */
-  record Hold(String name, Pid pid) implements Command {}
-
-  record Release(String name, Pid pid) implements Command {}
-
-  record GetHolds(ActorRef<Holds> replyTo) implements Command {}
-
-  record Holds(List<Held> held) implements CborSerializable {}
-
-  record Held(String name, Pid pid) implements CborSerializable {}
-
   static Behavior<Command> create(DistNode node) {
     return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
         .onMessage(Spawn.class, m -> {
@@ -84,18 +71,6 @@ final class NodeAgent {
         })
         .onMessage(PgLeave.class, m -> {
           Pg.leaveLocal(node, m.group(), m.pid());
-          return Behaviors.same();
-        })
-        .onMessage(Hold.class, m -> {
-          node.holds().put(m.name(), m.pid());
-          return Behaviors.same();
-        })
-        .onMessage(Release.class, m -> {
-          node.holds().remove(m.name(), m.pid());
-          return Behaviors.same();
-        })
-        .onMessage(GetHolds.class, m -> {
-          m.replyTo().tell(new Holds(node.liveHolds()));
           return Behaviors.same();
         })
         .build());

@@ -37,15 +37,22 @@ final class NodeWatch {
     return globalNamesVisible(DistNode.ofThisJvm()); // a node that had to restart its member to join is a new DistNode
   }
 
-  /** True once the global registry answers: the "sees the cluster's global names". */
+  /** True once this node's copy of the global names is in step: the "sees the cluster's global names". */
   private static boolean globalNamesVisible(DistNode dist) {
     long giveUpAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    boolean answered = false;
     while (System.nanoTime() < giveUpAt) {
+      if (dist.globalNames().inStep()) return true;
       try {
-        dist.ask(dist.global(), (ActorRef<GlobalRegistry.Where> r) -> new GlobalRegistry.Whereis("", r), Duration.ofSeconds(2));
-        return true;
+        if (!answered) dist.ask(dist.global(), (ActorRef<GlobalRegistry.Where> r) -> new GlobalRegistry.Whereis("", r), Duration.ofSeconds(2));
+        answered = true; // the registry serves: its snapshot for this node is on its way (asked again each second)
+        dist.globalNames().askForSnapshot();
+        Thread.sleep(10);
       } catch (DistException notYet) {
         // the registry is starting or moving: ask again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
     log.warn("Node {} joined, but the global registry did not answer within 20 s.", dist.name());

@@ -146,9 +146,11 @@ final class Payloads {
     void checkLinks() throws ClassNotFoundException {
       for (Map.Entry<String, ClassLoader> c : shippedHere.entrySet()) {
         ShippedClassLoader loader = (ShippedClassLoader) c.getValue();
+        if (loader.isLinked(c.getKey())) continue; // checked when it came before
         for (String used : SnippetClasses.referencedClasses(loader.bytecodeOf(c.getKey()))) {
           Class.forName(used, false, loader);
         }
+        loader.linked(c.getKey());
       }
     }
 

@@ -2,6 +2,7 @@ package todo.beam;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +16,7 @@ final class ShippedClassLoader extends ClassLoader {
 
   private final String origin;
   private final Map<String, byte[]> classes = new ConcurrentHashMap<>();
+  private final Set<String> linked = ConcurrentHashMap.newKeySet();
 
   private ShippedClassLoader(String origin, Map<String, byte[]> classes) {
     super("shipped", ClassLoader.getSystemClassLoader());
@@ -26,9 +28,11 @@ final class ShippedClassLoader extends ClassLoader {
   static synchronized ShippedClassLoader of(String origin, Map<String, byte[]> shipped) {
     ShippedClassLoader current = BY_ORIGIN.get(origin);
     if (current != null && shipped.entrySet().stream().allMatch(e -> current.fits(e.getKey(), e.getValue()))) {
+      if (!current.classes.keySet().containsAll(shipped.keySet())) SnippetClasses.shippedMore();
       current.classes.putAll(shipped);
       return current;
     }
+    SnippetClasses.shippedMore();
     ShippedClassLoader next = new ShippedClassLoader(origin, current == null ? Map.of() : current.classes);
     next.classes.putAll(shipped);
     BY_ORIGIN.put(origin, next);
@@ -48,6 +52,15 @@ final class ShippedClassLoader extends ClassLoader {
   /** The shell session these classes came from: they travel on under that origin. */
   String origin() {
     return origin;
+  }
+
+  /** True when every class {@code name} uses was found here before ({@link #linked}): no need to look again. */
+  boolean isLinked(String name) {
+    return linked.contains(name);
+  }
+
+  void linked(String name) {
+    linked.add(name);
   }
 
   byte[] bytecodeOf(String name) {

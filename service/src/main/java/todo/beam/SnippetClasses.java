@@ -2,11 +2,16 @@ package todo.beam;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The bytecode of classes this JVM defined at run time, by name: the shell's snippets
@@ -23,11 +28,45 @@ public final class SnippetClasses {
   private static final Map<String, byte[]> SNIPPETS = new ConcurrentHashMap<>();
   private static final Map<String, ClassLoader> SNIPPET_LOADERS = new ConcurrentHashMap<>();
 
+  /** Counts the changes to the classes known here: a closure computed before one is computed again. */
+  private static final AtomicLong GENERATION = new AtomicLong();
+
+  /** Each class's closure as last computed, so that a message or call does not scan the snippets again. */
+  private static final ClassValue<AtomicReference<Closure>> CLOSURES = new ClassValue<>() {
+    @Override
+    protected AtomicReference<Closure> computeValue(Class<?> c) {
+      return new AtomicReference<>();
+    }
+  };
+
+  /** The static fields of each snippet class that can hold a shell variable. */
+  private static final ClassValue<List<Field>> VARIABLES = new ClassValue<>() {
+    @Override
+    protected List<Field> computeValue(Class<?> c) {
+      List<Field> fields = new ArrayList<>();
+      for (Field f : c.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (!Modifier.isStatic(m) || Modifier.isFinal(m) || f.isSynthetic()) continue;
+        f.setAccessible(true);
+        fields.add(f);
+      }
+      return List.copyOf(fields);
+    }
+  };
+
+  private record Closure(long generation, Map<String, byte[]> classes) {}
+
   private SnippetClasses() {}
 
   /** Records a class the shell just defined (or redefined). */
   public static void record(String name, byte[] bytecode) {
     SNIPPETS.put(name, bytecode.clone());
+    GENERATION.incrementAndGet();
+  }
+
+  /** Another node shipped classes this JVM had not seen: closures may now reach them. */
+  static void shippedMore() {
+    GENERATION.incrementAndGet();
   }
 
   /** Records the loader that holds the shell's snippets, once known. */
@@ -53,8 +92,19 @@ public final class SnippetClasses {
   /**
    * {@code c} and every snippet class its bytecode refers to, transitively, with their
    * bytecode: a lambda's class calls the methods and reads the variables of earlier snippets.
+   * Computed once for each class until the snippets change (a new or redefined one).
    */
   static Map<String, byte[]> closure(Class<?> c) {
+    long generation = GENERATION.get();
+    AtomicReference<Closure> cached = CLOSURES.get(c);
+    Closure known = cached.get();
+    if (known != null && known.generation() == generation) return known.classes();
+    Map<String, byte[]> classes = Collections.unmodifiableMap(scan(c));
+    cached.set(new Closure(generation, classes));
+    return classes;
+  }
+
+  private static Map<String, byte[]> scan(Class<?> c) {
     Map<String, byte[]> out = new LinkedHashMap<>();
     byte[] first = bytecodeOf(c);
     if (first == null) return out;
@@ -78,11 +128,7 @@ public final class SnippetClasses {
   static Map<String, Object> staticValues(String className, ClassLoader loader) {
     Map<String, Object> values = new LinkedHashMap<>();
     try {
-      Class<?> c = Class.forName(className, false, loader);
-      for (Field f : c.getDeclaredFields()) {
-        int m = f.getModifiers();
-        if (!Modifier.isStatic(m) || Modifier.isFinal(m) || f.isSynthetic()) continue;
-        f.setAccessible(true);
+      for (Field f : VARIABLES.get(Class.forName(className, false, loader))) {
         Object v = f.get(null);
         if (v != null) values.put(f.getName(), v);
       }
