@@ -7,7 +7,7 @@
 # Prints per operation the mean, p50 and p99 in ms.
 #
 # Usage: bench/primitives.sh [N [ROUNDS [JAR...]]]
-#   N       operations of each kind per round (default 2000), after a warm-up of N/4
+#   N       operations of each kind per round (default 2000), after a warm-up pass of N/2 of each
 #   ROUNDS  rounds (default 2); each round runs every JAR in turn, the order flipping
 #           each round, so that a before/after pair compares within one run
 #   JAR     product jars to compare (default: this checkout's service/target/todo.jar,

@@ -9,14 +9,14 @@ int n = Integer.parseInt(System.getenv().getOrDefault("BENCH_N", "2000"));
 
 interface Op { void run(int i) throws Exception; }
 
-void time(String op, int count, Op body) throws Exception {
-  for (int i = 0; i < Math.max(50, count / 4); i++) body.run(i); // warm-up, not counted
+void time(String op, int count, boolean report, Op body) throws Exception {
   long[] took = new long[count];
   for (int i = 0; i < count; i++) {
     long start = System.nanoTime();
     body.run(i);
     took[i] = System.nanoTime() - start;
   }
+  if (!report) return;
   Arrays.sort(took);
   double mean = Arrays.stream(took).average().orElse(0) / 1e6;
   System.out.printf(Locale.ROOT, "RESULT op=%s n=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f%n", op, count, mean,
@@ -41,6 +41,20 @@ void bareAsk(org.apache.pekko.actor.ActorRef to, int i) throws Exception {
 
 record Ping(Pid from, int n) implements java.io.Serializable {}
 
+// Every operation `count` times; the bare ask first and last, as the machine may change meanwhile.
+void pass(int count, boolean report, org.apache.pekko.actor.ActorRef bare, Pid me, Pid echo) throws Exception {
+  time("pekko-ask", count, report, i -> bareAsk(bare, i));
+  time("send-receive", count, report, i -> { send(echo, List.of(me, i)); receive(); });
+  time("send-receive-record", count, report, i -> { send(echo, new Ping(me, i)); receive(); });
+  time("rpc-call", count, report, i -> Rpc.call(target, () -> 1, Duration.ofSeconds(10)));
+  time("spawn", count, report, i -> Node.spawn(target, () -> {}));
+  time("register-unregister", count, report, i -> { Global.registerName("bench-name", me); Global.unregisterName("bench-name"); });
+  Global.registerName("bench-held", me);
+  time("whereis", count, report, i -> { if (Global.whereisName("bench-held") == null) throw new IllegalStateException("bench-held is not registered"); });
+  Global.unregisterName("bench-held");
+  time("pekko-ask", count, report, i -> bareAsk(bare, i));
+}
+
 void run() throws Exception {
   var bare = bareTarget();
   Pid me = self();
@@ -52,15 +66,8 @@ void run() throws Exception {
       else return;
     }
   });
-  time("pekko-ask", n, i -> bareAsk(bare, i));
-  time("send-receive", n, i -> { send(echo, List.of(me, i)); receive(); });
-  time("send-receive-record", n, i -> { send(echo, new Ping(me, i)); receive(); });
-  time("rpc-call", n, i -> Rpc.call(target, () -> 1, Duration.ofSeconds(10)));
-  time("spawn", n, i -> Node.spawn(target, () -> {}));
-  time("register-unregister", n, i -> { Global.registerName("bench-name", me); Global.unregisterName("bench-name"); });
-  Global.registerName("bench-held", me);
-  time("whereis", n, i -> { if (Global.whereisName("bench-held") == null) throw new IllegalStateException("bench-held is not registered"); });
-  time("pekko-ask", n, i -> bareAsk(bare, i)); // again at the end: the machine may have changed meanwhile
+  pass(Math.max(200, n / 2), false, bare, me, echo); // warm-up: every path compiled before anything counts
+  pass(n, true, bare, me, echo);
   send(echo, "stop");
 }
 

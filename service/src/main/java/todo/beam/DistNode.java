@@ -66,7 +66,7 @@ public final class DistNode {
     this.peers = new Peers(system, name, agent);
     this.globalNames = new GlobalNames(processes, this::registryProxy); // before the registry: it asks every copy at its start
     system.systemActorOf(globalNames.behavior(), GlobalNames.NAME, Props.empty());
-    this.global = ClusterSingleton.get(system).init(SingletonActor.of(GlobalRegistry.create(), "dist-global"));
+    this.global = ClusterSingleton.get(system).init(SingletonActor.of(GlobalRegistry.create(globalNames), "dist-global"));
   }
 
   /**
@@ -218,10 +218,15 @@ public final class DistNode {
     });
   }
 
-  /** Asks, turning time-outs and failures into a {@link DistException} that says who did not answer. */
+  /**
+   * Asks and waits, turning time-outs and failures into a {@link DistException} that says who
+   * did not answer. The calling thread waits on Pekko's own stage: a blocking wait chains no
+   * callback on it (see {@link Stages}), and the caller wakes without a hop through a dispatcher.
+   */
   <Q, A> A ask(RecipientRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<A>, Q> message, Duration timeout) {
     try {
-      return askAsync(target, message, timeout).toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return AskPattern.ask(target, message, timeout, system.scheduler()).toCompletableFuture()
+          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DistException("interrupted");

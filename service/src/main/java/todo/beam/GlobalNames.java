@@ -49,7 +49,7 @@ final class GlobalNames {
   private final Processes processes;
   private final Map<String, Pid> names = new ConcurrentHashMap<>();
   private volatile String inStepWith; // the registry (its incarnation) this copy is in step with; null when none
-  private long seq; // written and read by the actor only
+  private long seq; // guarded by this
   private volatile long askedAt = System.nanoTime() - ASK_AGAIN;
   private final Supplier<ActorRef<GlobalRegistry.Command>> registry;
   private volatile ActorRef<Command> self;
@@ -87,22 +87,12 @@ final class GlobalNames {
       String node = Cluster.get(ctx.getSystem()).selfMember().address().toString();
       return Behaviors.receive(Command.class)
           .onMessage(Snapshot.class, m -> {
-            names.keySet().retainAll(m.names().keySet());
-            names.putAll(m.names());
-            seq = m.seq();
-            inStepWith = m.registry();
+            apply(m);
             m.from().tell(new GlobalRegistry.Applied(node, m.registry(), m.seq()));
             return Behaviors.same();
           })
           .onMessage(Change.class, m -> {
-            if (m.registry().equals(inStepWith) && m.seq() == seq + 1) {
-              if (m.pid() == null) names.remove(m.name());
-              else names.put(m.name(), m.pid());
-              seq = m.seq();
-            } else if (!m.registry().equals(inStepWith) || m.seq() > seq) { // a change missed, or another registry's
-              inStepWith = null;
-              askForSnapshot();
-            }
+            apply(m);
             m.from().tell(new GlobalRegistry.Applied(node, m.registry(), m.seq()));
             return Behaviors.same();
           })
@@ -116,6 +106,29 @@ final class GlobalNames {
           })
           .build();
     });
+  }
+
+  /**
+   * Takes every name of {@code m}. Called by this copy's actor, or by the registry itself
+   * when it runs on this node (synchronized: the two can meet when the registry has just moved).
+   */
+  synchronized void apply(Snapshot m) {
+    names.keySet().retainAll(m.names().keySet());
+    names.putAll(m.names());
+    seq = m.seq();
+    inStepWith = m.registry();
+  }
+
+  /** Applies {@code m} when it is the next change of the registry this copy follows; else asks for a snapshot. */
+  synchronized void apply(Change m) {
+    if (m.registry().equals(inStepWith) && m.seq() == seq + 1) {
+      if (m.pid() == null) names.remove(m.name());
+      else names.put(m.name(), m.pid());
+      seq = m.seq();
+    } else if (!m.registry().equals(inStepWith) || m.seq() > seq) { // a change missed, or another registry's
+      inStepWith = null;
+      askForSnapshot();
+    }
   }
 
   private List<Held> held() {

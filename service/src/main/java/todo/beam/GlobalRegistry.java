@@ -77,7 +77,7 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
 
   private record Unapplied(long seq) implements Command {}
 
-  /** A register or unregister waiting for the copies of {@code awaiting}; then its caller's copy answers. */
+  /** A register or unregister waiting for the copies of {@code awaiting}; then its caller's copy (null: this node's) answers. */
   private record Pending(Set<String> awaiting, ActorRef<GlobalNames.Command> callerCopy, ActorRef<Registered> replyTo) {}
 
   private final String id = UUID.randomUUID().toString(); // this incarnation: copies follow one at a time
@@ -86,24 +86,29 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
   private final Set<String> inStep = new HashSet<>();
   private final Cluster cluster;
   private final ActorRefResolver resolver;
+  private final GlobalNames local;
+  private final String localNode;
   private long seq;
 
-  static Behavior<Command> create() {
+  /** @param local the copy of the node this registry runs on: it updates that one itself, without messages */
+  static Behavior<Command> create(GlobalNames local) {
     return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> {
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
           ctx.messageAdapter(ClusterEvent.MemberEvent.class, MemberChanged::new), ClusterEvent.MemberEvent.class));
-      return GlobalRebuild.gather(ctx, stash, names -> new GlobalRegistry(ctx, names));
+      return GlobalRebuild.gather(ctx, stash, names -> new GlobalRegistry(ctx, names, local));
     }));
   }
 
-  private GlobalRegistry(ActorContext<Command> ctx, Map<String, Pid> names) {
+  private GlobalRegistry(ActorContext<Command> ctx, Map<String, Pid> names, GlobalNames local) {
     super(ctx);
     this.names = names;
     this.cluster = Cluster.get(ctx.getSystem());
     this.resolver = ActorRefResolver.get(ctx.getSystem());
+    this.local = local;
+    this.localNode = cluster.selfMember().address().toString();
     names.values().forEach(pid -> ctx.watch(ref(pid)));
     if (!names.isEmpty()) log.info("Global registry ready on this node with {} name(s).", names.size());
-    for (Member m : Members.up(cluster)) copyAt(m.address().toString()).tell(snapshot());
+    for (Member m : Members.up(cluster)) sendSnapshot(m.address().toString());
   }
 
   @Override
@@ -118,12 +123,13 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
         .onMessage(Applied.class, this::onApplied)
         .onMessage(Unapplied.class, this::onUnapplied)
         .onMessage(SendSnapshot.class, m -> {
-          m.copy().tell(snapshot());
+          if (m.copy().path().address().hasLocalScope()) local.apply(snapshot());
+          else m.copy().tell(snapshot());
           return this;
         })
         .onMessage(MemberChanged.class, m -> {
           if (m.event() instanceof ClusterEvent.MemberUp || m.event() instanceof ClusterEvent.MemberWeaklyUp) {
-            copyAt(m.event().member().address().toString()).tell(snapshot());
+            sendSnapshot(m.event().member().address().toString());
           }
           return this;
         })
@@ -169,23 +175,28 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
   }
 
   /**
-   * Sends change {@code name -> pid} (null: freed) to every member's copy; with a caller
-   * ({@code replyTo}), answers it through its own node's copy once the others applied it.
+   * Applies change {@code name -> pid} (null: freed) to this node's copy and sends it to
+   * every other member's; with a caller ({@code replyTo}), answers it once the others applied
+   * it: through its node's copy, which gets the change last, or at once when that is this node's.
    */
   private void change(String name, Pid pid, ActorRef<Registered> replyTo) {
     seq++;
     GlobalNames.Change c = new GlobalNames.Change(id, seq, name, pid, getContext().getSelf());
-    String callerNode = replyTo == null ? null : nodeOf(replyTo.path().address());
+    local.apply(c);
+    String callerNode = replyTo == null ? localNode : nodeOf(replyTo.path().address());
     Set<String> awaiting = new HashSet<>();
     for (Member m : Members.up(cluster)) {
       String node = m.address().toString();
-      if (node.equals(callerNode)) continue;
+      if (node.equals(callerNode) || node.equals(localNode)) continue;
       copyAt(node).tell(c);
       if (inStep.contains(node)) awaiting.add(node);
     }
     if (replyTo == null) return;
-    ActorRef<GlobalNames.Command> callerCopy = copyAt(callerNode);
-    callerCopy.tell(c);
+    ActorRef<GlobalNames.Command> callerCopy = null;
+    if (!callerNode.equals(localNode)) {
+      callerCopy = copyAt(callerNode);
+      callerCopy.tell(c);
+    }
     pending.put(seq, new Pending(awaiting, callerCopy, replyTo));
     if (awaiting.isEmpty()) answer(seq);
     else getContext().scheduleOnce(APPLY_WAIT, getContext().getSelf(), new Unapplied(seq));
@@ -206,7 +217,7 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
         m.seq(), p.awaiting(), APPLY_WAIT.toMillis());
     for (String node : p.awaiting()) {
       inStep.remove(node); // not waited for until it applies the snapshot
-      copyAt(node).tell(snapshot());
+      sendSnapshot(node);
     }
     answer(m.seq());
     return this;
@@ -214,7 +225,14 @@ final class GlobalRegistry extends AbstractBehavior<GlobalRegistry.Command> {
 
   private void answer(long seq) {
     Pending p = pending.remove(seq);
-    if (p != null) p.callerCopy().tell(new GlobalNames.Confirm(p.replyTo()));
+    if (p == null) return;
+    if (p.callerCopy() == null) p.replyTo().tell(new Registered(true)); // this node's copy has it already
+    else p.callerCopy().tell(new GlobalNames.Confirm(p.replyTo()));
+  }
+
+  private void sendSnapshot(String node) {
+    if (node.equals(localNode)) local.apply(snapshot());
+    else copyAt(node).tell(snapshot());
   }
 
   private GlobalNames.Snapshot snapshot() {

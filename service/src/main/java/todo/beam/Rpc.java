@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Remote calls, as the BEAM's {@code :rpc}: run a function on one node, or on all, and
@@ -25,12 +26,13 @@ public final class Rpc {
   @SuppressWarnings("unchecked")
   public static <T> T call(String node, Fn<T> fn, Duration timeout) {
     DistNode dist = DistNode.current();
+    ActorRef<NodeAgent.Command> agent = dist.peers().agentOf(node);
+    Payload payload = Payloads.encode(fn);
     NodeAgent.Returned r;
     try {
-      r = answer(dist, node, fn, timeout).toCompletableFuture().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof DistException d ? d : new DistException("badrpc: " + node + " did not answer within "
-          + timeout.toMillis() + " ms");
+      r = dist.ask(agent, (ActorRef<NodeAgent.Returned> replyTo) -> new NodeAgent.Call(payload, dist.agent(), replyTo), timeout);
+    } catch (DistException noAnswer) {
+      throw new DistException("badrpc: " + node + " did not answer within " + timeout.toMillis() + " ms");
     }
     if (r.failure() != null) throw new DistException("badrpc on " + node + ": " + r.failure());
     return (T) read(r.value(), node);
