@@ -3,72 +3,41 @@ package todo.beam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static todo.beam.TwoNodes.on;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import todo.TestNodes;
-import todo.node.ClusterNode;
-import todo.node.NodeSettings;
 
 /**
- * The primitives on two nodes in this JVM: da (a node as todo start runs one, without the
- * to-do parts) and db (a shell node, joined to da). Each call runs as a process of the node
- * named by {@link #on}. Killing nodes is in DistProcessIT, with real processes.
+ * The primitives on two nodes in this JVM ({@link TwoNodes}): da (a node as todo start runs
+ * one, without the to-do parts) and db (a shell node, joined to da). Each call runs as a
+ * process of the node named by {@code on}. Killing nodes is in DistProcessIT, with real processes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistTest {
 
   @TempDir static Path dir;
-  private final List<ActorSystem<?>> systems = new ArrayList<>();
+  private TwoNodes nodes;
   private DistNode a;
   private DistNode b;
 
   @BeforeAll
   void startNodes() {
-    NodeSettings sa = settings("da", List.of());
-    ActorSystem<Void> first = ClusterNode.start(sa);
-    systems.add(first);
-    a = DistNode.start(first, sa.node(), n -> false);
-    NodeSettings sb = settings("db", List.of());
-    ActorSystem<Void> second = ClusterNode.startUnjoined(sb);
-    systems.add(second);
-    b = DistNode.start(second, sb.node(), n -> {
-      ClusterNode.join(second, sb, n);
-      return true;
-    });
-    assertThat(on(b, () -> Node.connect("da@localhost"))).isTrue();
+    nodes = new TwoNodes(dir, "da", "db");
+    a = nodes.a;
+    b = nodes.b;
   }
 
   @AfterAll
   void stopNodes() {
-    for (ActorSystem<?> s : systems) {
-      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
-    }
-  }
-
-  private static NodeSettings settings(String sname, List<String> connect) {
-    return new NodeSettings(sname + "@localhost", "127.0.0.1", TestNodes.freePort(), dir, Duration.ofSeconds(60),
-        "test-cookie", connect, NodeSettings.PortRange.ANY, TestNodes.EPMD_PORT);
-  }
-
-  private static <T> T on(DistNode node, Callable<T> body) {
-    try {
-      return DistNode.as(node, body);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    nodes.close();
   }
 
   @Test

@@ -2,29 +2,23 @@ package todo.beam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static todo.beam.TwoNodes.on;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import todo.TestNodes;
-import todo.node.ClusterNode;
-import todo.node.NodeSettings;
 
 /**
  * What each primitive sends between two nodes, counted (Artery reports every message it
- * sends to {@link SentMessages}): ca is the oldest node, so the global registry runs there,
- * and cb is a shell node joined to it. The costs the BEAM's primitives have: a send is one
+ * sends to {@link SentMessages}) between the two nodes of a {@link TwoNodes}: ca, where
+ * the global registry runs, and cb, a shell node joined to it. The costs the BEAM's primitives have: a send is one
  * message, a whereis none, a register one round trip.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,7 +26,7 @@ class PrimitiveCountsTest {
 
   private static final String INSTRUMENTS = "pekko.remote.artery.advanced.instruments.0";
   @TempDir static Path dir;
-  private final List<ActorSystem<?>> systems = new ArrayList<>();
+  private TwoNodes nodes;
   private DistNode a;
   private DistNode b;
 
@@ -41,30 +35,19 @@ class PrimitiveCountsTest {
     System.setProperty(INSTRUMENTS, SentMessages.class.getName());
     ConfigFactory.invalidateCaches();
     try {
-      NodeSettings sa = settings("ca");
-      ActorSystem<Void> first = ClusterNode.start(sa);
-      systems.add(first);
-      a = DistNode.start(first, sa.node(), n -> false);
-      NodeSettings sb = settings("cb");
-      ActorSystem<Void> second = ClusterNode.startUnjoined(sb);
-      systems.add(second);
-      b = DistNode.start(second, sb.node(), n -> {
-        ClusterNode.join(second, sb, n);
-        return true;
-      });
+      nodes = new TwoNodes(dir, "ca", "cb");
     } finally {
       System.clearProperty(INSTRUMENTS);
       ConfigFactory.invalidateCaches();
     }
-    assertThat(on(b, () -> Node.connect("ca@localhost"))).isTrue();
+    a = nodes.a;
+    b = nodes.b;
     await().atMost(Duration.ofSeconds(30)).until(() -> a.globalNames().inStep() && b.globalNames().inStep());
   }
 
   @AfterAll
   void stopNodes() {
-    for (ActorSystem<?> s : systems) {
-      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().join();
-    }
+    nodes.close();
   }
 
   /** Starts each test when the nodes have sent nothing of the primitives' for half a second. */
@@ -76,21 +59,6 @@ class PrimitiveCountsTest {
       return SentMessages.all().size() == before;
     });
     SentMessages.clear();
-  }
-
-  private static NodeSettings settings(String sname) {
-    return new NodeSettings(sname + "@localhost", "127.0.0.1", TestNodes.freePort(), dir, Duration.ofSeconds(60),
-        "test-cookie", List.of(), NodeSettings.PortRange.ANY, TestNodes.EPMD_PORT);
-  }
-
-  private static <T> T on(DistNode node, Callable<T> body) {
-    try {
-      return DistNode.as(node, body);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static List<String> sentTypes() {
