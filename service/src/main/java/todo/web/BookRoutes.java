@@ -4,16 +4,17 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.Route;
 import todo.list.Entry;
 import todo.server.TodoServer;
 
-/** The book's {@code Todo.Web}, exactly: the same routes, parameters and plain-text answers. */
-final class BookRoutes extends Routes {
+/**
+ * The book's {@code Todo.Web}, exactly: the same routes, parameters and plain-text answers.
+ * They carry the load, so {@link HotRoutes} calls them without the route tree.
+ */
+final class BookRoutes {
 
   private final ListServers servers;
 
@@ -21,15 +22,7 @@ final class BookRoutes extends Routes {
     this.servers = servers;
   }
 
-  Route route() {
-    // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist'
-    // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist&request=7f3c'  (safe to send again)
-    Route addEntry = answer(HttpMethods.POST, this::addEntry);
-    // curl 'http://localhost:5454/entries?list=bob&date=2018-12-19'
-    Route entries = answer(HttpMethods.GET, this::entries);
-    return concat(path("add_entry", () -> addEntry), path("entries", () -> entries));
-  }
-
+  /** {@code POST /add_entry?list=bob&date=2018-12-19&title=Dentist[&request=7f3c]}: {@code OK} once stored. */
   CompletionStage<HttpResponse> addEntry(HttpRequest request) {
     Map<String, String> params = Input.query(request);
     String list = Input.listName(Input.required(params, "list"));
@@ -40,6 +33,7 @@ final class BookRoutes extends Routes {
         written -> Responses.text(StatusCodes.OK, "OK"));
   }
 
+  /** {@code GET /entries?list=bob&date=2018-12-19}: one line per entry of that date. */
   CompletionStage<HttpResponse> entries(HttpRequest request) {
     Map<String, String> params = Input.query(request);
     String list = Input.listName(Input.required(params, "list"));

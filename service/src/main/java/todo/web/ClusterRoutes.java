@@ -21,8 +21,6 @@ import todo.node.NodeRoles;
 /** What a node knows of the cluster: its own name, the others', where each serves HTTP. */
 final class ClusterRoutes extends Routes {
 
-  private static final HttpResponse HEALTHY = Responses.text(StatusCodes.OK, "ok");
-
   private final Cluster cluster;
   private final String self;
   private final ClusterControl control;
@@ -40,10 +38,7 @@ final class ClusterRoutes extends Routes {
     Route connect = answerNow(HttpMethods.POST, request -> connect(Input.query(request)));
     // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
     Route forget = answer(HttpMethods.POST, request -> forget(Input.query(request)));
-    // curl http://localhost:5454/health
-    Route health = answerNow(HttpMethods.GET, request -> HEALTHY);
     return concat(
-        path("health", () -> health),
         path(PathMatchers.segment("api").slash("cluster"), () -> members),
         path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> connect),
         path(PathMatchers.segment("api").slash("cluster").slash("forget"), () -> forget));

@@ -55,8 +55,9 @@ public final class WebServer extends Routes {
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
                                                    java.util.function.Supplier<String> metrics, String node, String host, int port,
                                                    WebSettings settings) {
-    Flow<HttpRequest, HttpResponse, NotUsed> routes =
-        new WebServer(system, cache, database, control, metrics, node, settings).route().flow(system);
+    WebServer web = new WebServer(system, cache, database, control, metrics, node, settings);
+    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system));
+    Flow<HttpRequest, HttpResponse, NotUsed> routes = Flow.of(HttpRequest.class).mapAsync(1, hot);
     return Http.get(system).newServerAt(host, port)
         .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections())))
         .bindFlow(HeaderTimeout.of(settings.headerTimeout()).join(routes));
@@ -81,18 +82,17 @@ public final class WebServer extends Routes {
 
   /**
    * The route tree, built here once: per request the DSL only matches and calls a handler
-   * ({@link Routes}). The routes that carry the load come first; the CORS preflight comes
-   * before the JSON routes, whose catch-all answers 405.
+   * ({@link Routes}). The routes that carry the load are answered before it ({@link HotRoutes}).
+   * The CORS preflight comes before the JSON routes, whose catch-alls answer 405.
    */
   Route route() {
     Route preflight = complete(StatusCodes.NO_CONTENT);
     // curl http://localhost:5454/metrics  (Prometheus text format)
     Route prometheus = answerNow(HttpMethods.GET, request -> Responses.text(StatusCodes.OK, metrics.get()));
     Route tree = concat(
-        book.route(),
-        cluster.route(),
         options(() -> preflight),
         json.route(),
+        cluster.route(),
         path("metrics", () -> prometheus),
         complete(StatusCodes.NOT_FOUND, "not found"));
     Route checked = extractRequest(request -> {
