@@ -1,9 +1,12 @@
 import com.typesafe.config.ConfigFactory;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.japi.function.Function;
 
 /**
  * A bare pekko-http server, the ceiling a node's {@code GET /health} is measured against
@@ -18,8 +21,9 @@ public class HelloServer {
     var config = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hello", config);
     HttpResponse hello = HttpResponse.create().withEntity("hello");
+    Function<HttpRequest, CompletionStage<HttpResponse>> answer = request -> CompletableFuture.completedFuture(hello);
     Http.get(system).newServerAt("127.0.0.1", port)
-        .bind(request -> CompletableFuture.completedFuture(hello))
+        .bind(answer)
         .thenAccept(binding -> System.out.println("hello server on " + binding.localAddress().getPort()));
   }
 }
