@@ -13,10 +13,10 @@ import org.apache.pekko.japi.function.Function;
  * The routes that carry the load, answered before the route tree: {@code GET /health} and the
  * book's {@code GET /entries} and {@code POST /add_entry}, found by exact path and method.
  * Pekko's routing DSL costs a request context and a future per request and a closure per
- * directive it passes, which for {@code /health} was a third of the node's rate
- * (docs/BENCHMARKS.md, "Issue 11, part 2"). These answer as the tree would: the same checks
- * first ({@link Input#acceptable}), the same errors ({@link Responses#error}), the same CORS
- * headers ({@link Cors#on}). Every other request goes to the tree.
+ * directive it passes (docs/BENCHMARKS.md, "Issue 11, part 2"). These answer as the tree
+ * would: the same checks first ({@link Input#acceptable}), the same errors
+ * ({@link Responses#error}), the same CORS headers ({@link Cors#on}). Every other request goes
+ * to the tree.
  */
 final class HotRoutes implements Function<HttpRequest, CompletionStage<HttpResponse>> {
 

@@ -20,7 +20,8 @@ import todo.TodoSystem;
  * Serving a request builds no route: the route tree is built once, when the node binds.
  * Pekko's Java DSL calls the lambda given to a directive on every request that reaches it, so
  * a directive written inside one ({@code path("x", () -> get(() -> ...))}) is built again for
- * every request, which once cost the node half its rate. Counted, not timed: every route the
+ * every request (the commit before this test built 45,250 over these 2,000 requests; the
+ * issue measured /health at half a bare server's rate). Counted, not timed: every route the
  * DSL makes is a {@code RouteAdapter}, whose constructions this JVM counts (Byte Buddy adds the
  * count to its constructor) across a few thousand requests to every kind of route.
  */
