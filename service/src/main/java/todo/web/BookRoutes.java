@@ -4,15 +4,17 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.Route;
 import todo.list.Entry;
 import todo.server.TodoServer;
 
-/** The book's {@code Todo.Web}, exactly: the same routes, parameters and plain-text answers. */
-final class BookRoutes extends AllDirectives {
+/**
+ * The book's {@code Todo.Web}, exactly: the same routes, parameters and plain-text answers.
+ * They carry the load, so {@link HotRoutes} calls them without the route tree.
+ */
+final class BookRoutes {
 
   private final ListServers servers;
 
@@ -20,27 +22,20 @@ final class BookRoutes extends AllDirectives {
     this.servers = servers;
   }
 
-  Route route() {
-    return concat(
-        // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist'
-        // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist&request=7f3c'  (safe to send again)
-        path("add_entry", () -> post(() -> extractRequest(req -> completeWithFuture(
-            addEntry(Input.query(req.getUri().rawQueryString().orElse(null))))))),
-        // curl 'http://localhost:5454/entries?list=bob&date=2018-12-19'
-        path("entries", () -> get(() -> extractRequest(req -> completeWithFuture(
-            entries(Input.query(req.getUri().rawQueryString().orElse(null))))))));
-  }
-
-  private CompletionStage<HttpResponse> addEntry(Map<String, String> params) {
+  /** {@code POST /add_entry?list=bob&date=2018-12-19&title=Dentist[&request=7f3c]}: {@code OK} once stored. */
+  CompletionStage<HttpResponse> addEntry(HttpRequest request) {
+    Map<String, String> params = Input.query(request);
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
     String title = Input.title(Input.required(params, "title"));
-    String request = ClientKey.requestId("the request parameter", params.get(ClientKey.PARAMETER), "add", date, title, null);
-    return servers.write(list, request, (r, replyTo) -> new TodoServer.AddEntry(date, title, null, r, replyTo),
+    String id = ClientKey.requestId("the request parameter", params.get(ClientKey.PARAMETER), "add", date, title, null);
+    return servers.write(list, id, (r, replyTo) -> new TodoServer.AddEntry(date, title, null, r, replyTo),
         written -> Responses.text(StatusCodes.OK, "OK"));
   }
 
-  private CompletionStage<HttpResponse> entries(Map<String, String> params) {
+  /** {@code GET /entries?list=bob&date=2018-12-19}: one line per entry of that date. */
+  CompletionStage<HttpResponse> entries(HttpRequest request) {
+    Map<String, String> params = Input.query(request);
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
     return servers.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(date, replyTo), entries ->

@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -19,7 +19,7 @@ import todo.node.NodeName;
 import todo.node.NodeRoles;
 
 /** What a node knows of the cluster: its own name, the others', where each serves HTTP. */
-final class ClusterRoutes extends AllDirectives {
+final class ClusterRoutes extends Routes {
 
   private final Cluster cluster;
   private final String self;
@@ -32,17 +32,16 @@ final class ClusterRoutes extends AllDirectives {
   }
 
   Route route() {
+    // curl http://localhost:5454/api/cluster
+    Route members = answerNow(HttpMethods.GET, request -> Responses.json(StatusCodes.OK, describe()));
+    // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
+    Route connect = answerNow(HttpMethods.POST, request -> connect(Input.query(request)));
+    // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
+    Route forget = answer(HttpMethods.POST, request -> forget(Input.query(request)));
     return concat(
-        // curl http://localhost:5454/api/cluster
-        path(PathMatchers.segment("api").slash("cluster"), () -> get(() -> complete(Responses.json(StatusCodes.OK, describe())))),
-        // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
-        path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> post(() -> extractRequest(req ->
-            complete(connect(Input.query(req.getUri().rawQueryString().orElse(null))))))),
-        // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
-        path(PathMatchers.segment("api").slash("cluster").slash("forget"), () -> post(() -> extractRequest(req ->
-            completeWithFuture(forget(Input.query(req.getUri().rawQueryString().orElse(null))))))),
-        // curl http://localhost:5454/health
-        path("health", () -> get(() -> complete(Responses.text(StatusCodes.OK, "ok")))));
+        path(PathMatchers.segment("api").slash("cluster"), () -> members),
+        path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> connect),
+        path(PathMatchers.segment("api").slash("cluster").slash("forget"), () -> forget));
   }
 
   private static String nodeParameter(Map<String, String> params) {

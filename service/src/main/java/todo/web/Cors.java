@@ -2,7 +2,9 @@ package todo.web;
 
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The CORS headers every answer carries: Todo-Backend clients run in browsers on other
@@ -18,5 +20,14 @@ final class Cors {
       RawHeader.create("Access-Control-Expose-Headers", "Location"),
       RawHeader.create("Access-Control-Max-Age", "86400"));
 
+  /** The same, as the Scala model's headers, for {@link #on}. */
+  private static final scala.collection.immutable.Seq<org.apache.pekko.http.scaladsl.model.HttpHeader> DEFAULTS =
+      CollectionConverters.asScala(HEADERS.stream().map(h -> (org.apache.pekko.http.scaladsl.model.HttpHeader) h).toList()).toList();
+
   private Cors() {}
+
+  /** {@code response} with each of these headers it does not set itself, as {@code respondWithDefaultHeaders} adds them in the route tree. */
+  static HttpResponse on(HttpResponse response) {
+    return (HttpResponse) ((org.apache.pekko.http.scaladsl.model.HttpResponse) response).withDefaultHeaders(DEFAULTS);
+  }
 }

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import todo.list.Entry;
 import todo.list.TodoList;
 
@@ -19,7 +20,31 @@ import todo.list.TodoList;
  */
 final class Input {
 
+  private static final long MAX_BODY = 64 * 1024; // as pekko.http.server.parsing.max-content-length
+
   private Input() {}
+
+  /**
+   * Refuses, before any route, a request whose path's percent-encoding is not UTF-8, or whose
+   * declared body is over 64 KiB (the book's routes never read theirs; bodies the JSON routes
+   * read are also limited while streaming). Pekko decodes paths leniently (bad bytes become
+   * U+FFFD), which would quietly rename a list; the raw request line
+   * (pekko.http.server.raw-request-uri-header) still has the bytes the client sent.
+   */
+  static void acceptable(HttpRequest request) {
+    request.getHeader("Raw-Request-URI").ifPresent(header -> {
+      String uri = header.value();
+      int end = uri.indexOf('?');
+      String path = end < 0 ? uri : uri.substring(0, end);
+      if (path.indexOf('%') >= 0) decode(path.replace("+", "%2B")); // without a '%' every byte stands for itself
+    });
+    if (request.entity().getContentLengthOption().orElse(0L) > MAX_BODY) throw new BadRequest("the body is over 64 KiB");
+  }
+
+  /** The parameters of the request's query. */
+  static Map<String, String> query(HttpRequest request) {
+    return query(request.getUri().rawQueryString().orElse(null));
+  }
 
   /**
    * The parameters of a raw (still percent-encoded) query string. Decoding is strict:

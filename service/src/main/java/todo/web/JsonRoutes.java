@@ -8,13 +8,16 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.Location;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
 import java.util.function.Function;
 import todo.db.Database;
 import todo.list.Entry;
@@ -26,62 +29,83 @@ import todo.server.TodoServer;
  * The JSON API, after the Todo-Backend conventions (todobackend.com): a list's entries
  * live at {@code /api/lists/{list}/entries}, each entry at its {@code url}.
  */
-final class JsonRoutes extends AllDirectives {
+final class JsonRoutes extends Routes {
 
   private static final String KEY = "the " + ClientKey.HEADER + " header";
 
   private final ListServers servers;
   private final Database database;
+  private final Materializer materializer;
 
-  JsonRoutes(ListServers servers, Database database) {
+  JsonRoutes(ListServers servers, Database database, Materializer materializer) {
     this.servers = servers;
     this.database = database;
+    this.materializer = materializer;
   }
 
   Route route() {
-    return pathPrefix(PathMatchers.segment("api").slash("lists").slash(PathMatchers.segment()), rawList -> {
-      String list = Input.listName(rawList);
-      return extractUri(uri -> concat(
-          // curl http://localhost:5454/api/lists/bob
-          pathEnd(() -> get(() -> completeWithFuture(describe(list)))),
-          pathPrefix("entries", () -> concat(
-              pathEndOrSingleSlash(() -> concat(
-                  // curl http://localhost:5454/api/lists/bob/entries
-                  get(() -> completeWithFuture(all(list, uri))),
-                  // curl -H 'Content-Type: application/json' -d '{"title":"Dentist","date":"2018-12-19"}' http://localhost:5454/api/lists/bob/entries
-                  // (any write takes -H 'Idempotency-Key: 7f3c', and is then safe to send again, to any node)
-                  post(() -> withKey(key -> withBody(list, body -> add(list, body, uri, key)))),
-                  // curl -X DELETE http://localhost:5454/api/lists/bob/entries
-                  delete(() -> withKey(key -> completeWithFuture(clear(list, key)))),
-                  complete(StatusCodes.METHOD_NOT_ALLOWED, "a list's entries answer GET, POST and DELETE"))),
-              path(PathMatchers.segment(), idText -> {
-                long id = Input.entryId(idText);
-                return concat(
-                    // curl http://localhost:5454/api/lists/bob/entries/1
-                    get(() -> completeWithFuture(one(list, id, uri))),
-                    // curl -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' http://localhost:5454/api/lists/bob/entries/1
-                    patch(() -> withKey(key -> withBody(list, body -> update(list, id, body, uri, key)))),
-                    // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
-                    delete(() -> withKey(key -> completeWithFuture(remove(list, id, key)))),
-                    complete(StatusCodes.METHOD_NOT_ALLOWED, "an entry answers GET, PATCH and DELETE"));
-              })))));
+    Route entries = concat(
+        // curl http://localhost:5454/api/lists/bob/entries
+        answer(HttpMethods.GET, request -> all(list(request), request.getUri())),
+        // curl -H 'Content-Type: application/json' -d '{"title":"Dentist","date":"2018-12-19"}' http://localhost:5454/api/lists/bob/entries
+        // (any write takes -H 'Idempotency-Key: 7f3c', and is then safe to send again, to any node)
+        answer(HttpMethods.POST, request -> withBody(request, body -> add(list(request), body, request.getUri(), key(request)))),
+        // curl -X DELETE http://localhost:5454/api/lists/bob/entries
+        answer(HttpMethods.DELETE, request -> clear(list(request), key(request))),
+        complete(StatusCodes.METHOD_NOT_ALLOWED, "a list's entries answer GET, POST and DELETE"));
+    Route entry = concat(
+        // curl http://localhost:5454/api/lists/bob/entries/1
+        answer(HttpMethods.GET, request -> one(list(request), id(request), request.getUri())),
+        // curl -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' http://localhost:5454/api/lists/bob/entries/1
+        answer(HttpMethods.PATCH, request -> withBody(request, body -> update(list(request), id(request), body, request.getUri(), key(request)))),
+        // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
+        answer(HttpMethods.DELETE, request -> remove(list(request), id(request), key(request))),
+        complete(StatusCodes.METHOD_NOT_ALLOWED, "an entry answers GET, PATCH and DELETE"));
+    // curl http://localhost:5454/api/lists/bob
+    Route describe = answer(HttpMethods.GET, request -> describe(list(request)));
+    Route entriesOrEntry = concat(
+        pathEndOrSingleSlash(() -> entries),
+        path(PathMatchers.segment(), id -> {
+          Input.entryId(id); // a bad id is a 400 whatever the method
+          return entry;
+        }));
+    Route inList = concat(pathEnd(() -> describe), pathPrefix("entries", () -> entriesOrEntry));
+    return pathPrefix(PathMatchers.segment("api").slash("lists").slash(PathMatchers.segment()), list -> {
+      Input.listName(list); // a bad name is a 400 on every path under it
+      return inList;
     });
+  }
+
+  /** The list a request under /api/lists/{list} names: its path's third segment, decoded, as the route matched it. */
+  private static String list(HttpRequest request) {
+    return segment(request, 2);
+  }
+
+  /** The entry a request to /api/lists/{list}/entries/{id} names. */
+  private static long id(HttpRequest request) {
+    return Input.entryId(segment(request, 4));
+  }
+
+  private static String segment(HttpRequest request, int index) {
+    java.util.Iterator<String> segments = request.getUri().pathSegments().iterator();
+    for (int i = 0; i < index; i++) segments.next();
+    return segments.next();
   }
 
   /**
    * Reads the whole body (at most pekko.http.server.parsing.max-content-length, 64 KiB)
    * and answers with {@code handler}; an oversized or unreadable body is a 400.
    */
-  private Route withBody(String list, Function<byte[], CompletionStage<HttpResponse>> handler) {
-    return extractMaterializer(mat -> extractRequestEntity(entity -> completeWithFuture(
-        entity.toStrict(servers.timeout().toMillis(), mat)
-            .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), servers.executor())
-            .exceptionallyAsync(failure -> Responses.failure(failure, list), servers.executor()))));
+  private CompletionStage<HttpResponse> withBody(HttpRequest request, Function<byte[], CompletionStage<HttpResponse>> handler) {
+    String list = list(request);
+    return request.entity().toStrict(servers.timeout().toMillis(), materializer)
+        .thenComposeAsync(strict -> handler.apply(strict.getData().toArray()), servers.executor())
+        .exceptionallyAsync(failure -> Responses.failure(failure, list), servers.executor());
   }
 
   /** The write's {@code Idempotency-Key}, null when it has none (checked by {@link ClientKey}). */
-  private Route withKey(Function<String, Route> inner) {
-    return optionalHeaderValueByName(ClientKey.HEADER, key -> inner.apply(key.orElse(null)));
+  private static String key(HttpRequest request) {
+    return request.getHeader(ClientKey.HEADER).map(HttpHeader::value).orElse(null);
   }
 
   private CompletionStage<HttpResponse> describe(String list) {

@@ -43,6 +43,18 @@ final class Responses {
     return text(StatusCodes.SERVICE_UNAVAILABLE, reason);
   }
 
+  /**
+   * What an exception out of a route means to the client: a {@link BadRequest} or an oversized
+   * body is a 400 with its reason; anything else is logged and a 500.
+   */
+  static HttpResponse error(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof BadRequest bad) return badRequest(bad.getMessage());
+    if (cause instanceof EntityStreamSizeException) return badRequest("the body is over 64 KiB");
+    log.error("Request failed: {}", cause.toString());
+    return text(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
+  }
+
   /** What a failed ask or store means to the client: 503 with the reason, never a stack trace. */
   static HttpResponse failure(Throwable t, String list) {
     Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;

@@ -7,13 +7,13 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +24,10 @@ import todo.server.TodoCache;
  * Every node's HTTP front: the book's routes, the JSON API and the cluster routes, with
  * CORS on every answer and one-line reasons for every error.
  */
-public final class WebServer extends AllDirectives {
+public final class WebServer extends Routes {
 
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
-  private static final long MAX_BODY = 64 * 1024; // as pekko.http.server.parsing.max-content-length
   /** Files kept for the node besides HTTP connections: jars, SQLite, peers, the port mapper (about 30 measured alone). */
   private static final int OWN_FILES = 512;
 
@@ -43,7 +42,7 @@ public final class WebServer extends AllDirectives {
     this.metrics = metrics;
     ListServers servers = new ListServers(cache, settings.askTimeout(), settings.askAttempt(), system.executionContext());
     this.book = new BookRoutes(servers);
-    this.json = new JsonRoutes(servers, database);
+    this.json = new JsonRoutes(servers, database, Materializer.matFromSystem(system));
     this.cluster = new ClusterRoutes(system, node, control);
   }
 
@@ -56,8 +55,9 @@ public final class WebServer extends AllDirectives {
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
                                                    java.util.function.Supplier<String> metrics, String node, String host, int port,
                                                    WebSettings settings) {
-    Flow<HttpRequest, HttpResponse, NotUsed> routes =
-        new WebServer(system, cache, database, control, metrics, node, settings).route().flow(system);
+    WebServer web = new WebServer(system, cache, database, control, metrics, node, settings);
+    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system));
+    Flow<HttpRequest, HttpResponse, NotUsed> routes = Flow.of(HttpRequest.class).mapAsync(1, hot);
     return Http.get(system).newServerAt(host, port)
         .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections())))
         .bindFlow(HeaderTimeout.of(settings.headerTimeout()).join(routes));
@@ -80,51 +80,27 @@ public final class WebServer extends AllDirectives {
     return fitting;
   }
 
+  /**
+   * The route tree, built here once: per request the DSL only matches and calls a handler
+   * ({@link Routes}). The routes that carry the load are answered before it ({@link HotRoutes}).
+   * The CORS preflight comes before the JSON routes, whose catch-alls answer 405.
+   */
   Route route() {
-    return respondWithDefaultHeaders(Cors.HEADERS, () -> handleExceptions(errors(), () -> strictPath(() -> boundedBody(() -> concat(
-        options(() -> complete(StatusCodes.NO_CONTENT)), // CORS preflight
-        book.route(),
+    Route preflight = complete(StatusCodes.NO_CONTENT);
+    // curl http://localhost:5454/metrics  (Prometheus text format)
+    Route prometheus = answerNow(HttpMethods.GET, request -> Responses.text(StatusCodes.OK, metrics.get()));
+    Route tree = concat(
+        options(() -> preflight),
         json.route(),
         cluster.route(),
-        // curl http://localhost:5454/metrics  (Prometheus text format)
-        path("metrics", () -> get(() -> complete(Responses.text(StatusCodes.OK, metrics.get())))),
-        complete(StatusCodes.NOT_FOUND, "not found"))))));
-  }
-
-  /**
-   * Refuses a path whose percent-encoding is not UTF-8. Pekko decodes paths leniently
-   * (bad bytes become U+FFFD), which would quietly rename a list; the raw request line
-   * (pekko.http.server.raw-request-uri-header) still has the bytes the client sent.
-   */
-  private Route strictPath(java.util.function.Supplier<Route> inner) {
-    return optionalHeaderValueByName("Raw-Request-URI", raw -> {
-      raw.ifPresent(uri -> {
-        int end = uri.indexOf('?');
-        Input.decode((end < 0 ? uri : uri.substring(0, end)).replace("+", "%2B"));
-      });
-      return inner.get();
+        path("metrics", () -> prometheus),
+        complete(StatusCodes.NOT_FOUND, "not found"));
+    Route checked = extractRequest(request -> {
+      Input.acceptable(request);
+      return tree;
     });
-  }
-
-  /**
-   * Refuses a declared body over the limit on every route, including the book's, which
-   * never read theirs. (Bodies the JSON routes read are also limited while streaming.)
-   */
-  private Route boundedBody(java.util.function.Supplier<Route> inner) {
-    return extractRequestEntity(entity -> {
-      if (entity.getContentLengthOption().orElse(0L) > MAX_BODY) throw new BadRequest("the body is over 64 KiB");
-      return inner.get();
-    });
-  }
-
-  private ExceptionHandler errors() {
-    return ExceptionHandler.newBuilder()
-        .match(BadRequest.class, e -> complete(Responses.badRequest(e.getMessage())))
-        .match(EntityStreamSizeException.class, e -> complete(Responses.badRequest("the body is over 64 KiB")))
-        .matchAny(e -> {
-          log.error("Request failed: {}", e.toString());
-          return complete(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e.getClass().getSimpleName());
-        })
-        .build();
+    ExceptionHandler errors = ExceptionHandler.newBuilder().matchAny(e -> complete(Responses.error(e))).build();
+    Route answered = handleExceptions(errors, () -> checked);
+    return respondWithDefaultHeaders(Cors.HEADERS, () -> answered);
   }
 }
