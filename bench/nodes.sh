@@ -90,7 +90,8 @@ sees() {
   local view others n
   curl -sf -m 1 "http://127.0.0.1:${port[$1]}/health" >/dev/null 2>&1 || return 1
   view="$(curl -sf -m 2 "http://127.0.0.1:${port[$1]}/api/cluster" 2>/dev/null)" || return 1
-  others="$(sed -n 's/.*"nodes" *: *\[\([^]]*\)\].*/\1/p' <<<"$view" | tr -d '" ' | tr ',' '\n' | sort | paste -sd' ')"
+  # the first "nodes" (the members); a later one is the replica set's
+  others="$(grep -o '"nodes" *: *\[[^]]*\]' <<<"$view" | head -1 | sed 's/^[^[]*\[//; s/\]$//' | tr -d '" ' | tr ',' '\n' | sort | paste -sd' ')"
   [[ "$others" == "$(for n in $(nodes_up); do [[ "$n" != "$1" ]] && echo "$n@127.0.0.1"; done | sort | paste -sd' ')" ]]
 }
 
