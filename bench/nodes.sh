@@ -44,13 +44,15 @@ free_port() {
   done
 }
 epmd_port="$(free_port)"
+# The launcher's default JVM flags, as the todo script holds them.
+launcher_flags="$(sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root/todo")"
 
 # bench_header COMMAND_ARGS...: what every run prints first (command, date, load, commit),
 # and builds service/target/todo.jar now if it is stale, not during a measurement.
 bench_header() {
   echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }bench/$(basename "$0") $* (in $root)"
   echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: -XX:+UseParallelGC -Xms256m -Xmx512m})"
+  echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: $launcher_flags})"
   "$root/todo" version >/dev/null
 }
 
