@@ -6,29 +6,125 @@
 #     between rounds);
 #  2. graceful leave: SIGTERM the node hosting a list while a client reads and writes it
 #     through a survivor every ~10 ms: the longest gap between answers, and the errors;
-#  3. the latency of an acknowledged add_entry on 3 nodes, and the load mix
-#     (bench/load-mix.lua) against all three nodes at once; then both again on a one-node
-#     cluster, so that the ratios compare.
-# Usage: bench/cluster.sh [quick]    (quick: 2 rounds and 3 s runs, a dry run of the script)
-# Needs wrk (apt-get install wrk), python3, curl. Starts its own nodes on free loopback
+#  3. the latency of an acknowledged add_entry on 3 nodes, and the book mix
+#     (bench/load-mix.lua, 28 connections) through one node and through all three at once;
+#     then both again on a one-node cluster, so that the ratios compare.
+# Usage: bench/cluster.sh [--quick]    (quick: 2 rounds and 3 s runs, a dry run of the script)
+# Prints, for bench/run: RESULT failover.median_s, leave.longest_gap_ms,
+# cluster3.mix_one_node_ratio and cluster3.mix_all_nodes_ratio.
+# Needs wrk (apt-get install wrk) and curl. Starts its own nodes on free loopback
 # ports, with a port mapper of their own (ERL_EPMD_PORT on a free port), in a temporary
 # folder, and ends them (by pid) and removes the folder before it exits. About 5 minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-mode="${1:-full}"
-case "$mode" in
-  full) rounds=5; secs=15; warm=5; max_warm=5 ;;
-  quick) rounds=2; secs=3; warm=2; max_warm=1 ;;
-  *) echo "usage: bench/cluster.sh [quick]" >&2; exit 2 ;;
+case "${1:-}" in
+  "") mode=full; rounds=5; secs=15; warm=5; max_warm=5 ;;
+  --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=1 ;;
+  *) echo "usage: bench/cluster.sh [--quick]" >&2; exit 2 ;;
 esac
 bench_name=cluster
 source "$here/nodes.sh"
 
-median_max() { python3 -c '
-import statistics, sys
-xs = [float(x) if x != "none" else float("inf") for x in sys.argv[1:]]
-print(f"median_s={statistics.median(xs):.3f} max_s={max(xs):.3f} n={len(xs)}")' "$@"; }
+# median_max SECONDS...: their median and maximum ("none", a failover that never ended, counts as endless).
+median_max() {
+  printf '%s\n' "$@" | sed 's/^none$/inf/' | sort -g | awk '{ x[NR] = $1 }
+    END { m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2; printf "median_s=%.3f max_s=%.3f n=%d\n", m, x[NR], NR }'
+}
+
+now_ns() { date +%s%N; }
+secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; } # START_NS
+
+# http CLIENT_TIMEOUT_S METHOD PATH SHORT_NAME: the status (000: no answer in time) and, in $work/body, the body.
+http() { curl -s -m "$1" -X "$2" -o "$work/body" -w '%{http_code}' "http://127.0.0.1:${port[$4]}$3" 2>/dev/null || true; }
+
+# host_of SHORT_NAME LIST: the short name of the node that serves LIST (asked through SHORT_NAME).
+host_of() {
+  [[ "$(http 5 GET "/api/lists/$2" "$1")" == 200 ]] || { echo "bench: GET /api/lists/$2 failed: $(cat "$work/body")" >&2; return 1; }
+  sed -n 's/.*"node" *: *"\([^"@]*\)@.*/\1/p' "$work/body"
+}
+
+# prepare KIND: a fresh list with one acknowledged entry; sets list, title, host (its node),
+# writer (the node it was written through, not the host) and reader (neither).
+prepare() {
+  local names=($(nodes_up)) n
+  list="$1-$(head -c5 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  host="$(host_of "${names[0]}" "$list")" # starts its server somewhere
+  for n in "${names[@]}"; do [[ "$n" != "$host" ]] && { writer=$n; break; }; done
+  title="written-through-$writer"
+  [[ "$(http 5 POST "/add_entry?list=$list&date=2018-12-19&title=$title" "$writer")" == 200 ]] \
+    || { echo "bench: add_entry through $writer failed: $(cat "$work/body")" >&2; return 1; }
+  host="$(host_of "$writer" "$list")" # still there? (a rebalance could have moved it)
+  if [[ "$writer" == "$host" ]]; then for n in "${names[@]}"; do [[ "$n" != "$host" ]] && { writer=$n; break; }; done; fi
+  for n in "${names[@]}"; do [[ "$n" != "$host" && "$n" != "$writer" ]] && { reader=$n; break; }; done
+}
+
+# failover MAX_S CLIENT_TIMEOUT_S: kill -9 a fresh list's host, poll the list through the
+# reader until its entry comes back; beside it, a client with a 10 s time-out. Sets host, list, out.
+failover() {
+  local max="$1" timeout="$2" path t0 status timeouts=0 others=0 elapsed patient_pid patient
+  prepare failover
+  path="/api/lists/$list/entries"
+  rm -f "$work/patient"
+  killed_at="$(date +%H:%M:%S.%N)"
+  t0="$(now_ns)"
+  kill -9 "${pid[$host]}"
+  ( while (( $(now_ns) - t0 < max * 1000000000 )); do
+      [[ "$(curl -s -m 10 "http://127.0.0.1:${port[$reader]}$path" 2>/dev/null)" == *"$title"* ]] && { secs_since "$t0" >"$work/patient"; exit 0; }
+      sleep 0.05
+    done ) &
+  patient_pid=$!
+  extra_pids+=("$patient_pid")
+  while :; do
+    status="$(http "$timeout" GET "$path" "$reader")"
+    elapsed="$(secs_since "$t0")"
+    [[ "$status" == 200 ]] && grep -qF "$title" "$work/body" && break
+    if [[ "$status" == 000 ]]; then timeouts=$((timeouts + 1)); else others=$((others + 1)); sleep 0.01; fi
+    awk -v e="$elapsed" -v m="$max" 'BEGIN { exit !(e > m) }' && { elapsed=none; break; }
+  done
+  { wait "$patient_pid"; } 2>/dev/null || true
+  patient="$(cat "$work/patient" 2>/dev/null || echo none)"
+  out="killed=$host list=$list written_through=$writer read_through=$reader failover_s=$elapsed timed_out_requests=$timeouts other_answers=$others patient_client_s=$patient new_host=$([[ "$elapsed" != none ]] && host_of "$reader" "$list" || echo none)"
+}
+
+# breakdown NODE LIST: seconds from $killed_at (HH:MM:SS.N, local time, as the logs') to when
+# the survivors' logs first said NODE was proven dead, unreachable, removed or left, and LIST's server started.
+breakdown() {
+  local logs=() n
+  for n in $(nodes_up); do logs+=("$work/$n.log"); done
+  awk -v at="$killed_at" -v node="$1@127.0.0.1" -v list="$2" '
+    function secs(t,  f) { split(t, f, ":"); return f[1] * 3600 + f[2] * 60 + f[3] }
+    BEGIN { k = secs(at); n = split("proven_dead unreachable removed left server_started", key, " ")
+      text["proven_dead"] = "Node " node " is dead"; text["unreachable"] = "Node " node " is unreachable"
+      text["removed"] = "Node " node " was removed"; text["left"] = "Node " node " left the cluster"
+      text["server_started"] = "Starting to-do server for " list "." }
+    /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]/ { t = secs(substr($0, 1, 12))
+      for (i = 1; i <= n; i++) if (index($0, text[key[i]]) && t >= k - 0.01 && (!(key[i] in first) || t < first[key[i]])) first[key[i]] = t }
+    END { for (i = 1; i <= n; i++) if (key[i] in first) printf "%s_at_s=%.2f ", key[i], first[key[i]] - k; print "" }' "${logs[@]}"
+}
+
+# leave AFTER_S: SIGTERM a fresh list's host while a client reads (4) and writes (1) it through
+# the reader every ~10 ms (2 s time-out), until AFTER_S after the host exited. Sets host, list, out.
+leave() {
+  local after="$1" k=0 status t0 term=0 exited=0 oks="$work/leave-ok" bad=0 p
+  prepare leave
+  p="${pid[$host]}"
+  : >"$oks"
+  t0="$(now_ns)"
+  while :; do
+    if (( !term && $(now_ns) - t0 >= 1000000000 )); then killed_at="$(date +%H:%M:%S.%N)"; t0="$(now_ns)"; kill -TERM "$p"; term=1; fi
+    if (( term && !exited )) && { [[ ! -e "/proc/$p" ]] || grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; }; then exited="$(now_ns)"; fi
+    (( exited && $(now_ns) - exited > after * 1000000000 )) && break
+    (( term && $(now_ns) - t0 > 60000000000 )) && break
+    k=$((k + 1))
+    if (( k % 5 == 0 )); then status="$(http 2 POST "/add_entry?list=$list&date=2018-12-19&title=leave-$k" "$reader")"
+    else status="$(http 2 GET "/api/lists/$list/entries" "$reader")"; fi
+    if [[ "$status" == 200 ]]; then now_ns >>"$oks"; else bad=$((bad + 1)); echo "bench: $status $(head -c 200 "$work/body")" >&2; fi
+    sleep 0.01
+  done
+  out="left=$host list=$list read_through=$reader requests=$k ok=$(wc -l <"$oks") non_200=$bad $(awk 'NR > 1 { print ($1 - prev) / 1e6 } { prev = $1 }' "$oks" |
+    sort -g | awk '{ g[NR] = $1 } END { printf "longest_gap_ms=%.0f usual_gap_ms=%.0f", g[NR], g[int((NR + 1) / 2)] }') sigterm_to_exit_s=$( (( exited )) && awk -v a="$t0" -v b="$exited" 'BEGIN { printf "%.2f", (b - a) / 1e9 }' || echo still-running) new_host=$(host_of "$reader" "$list")"
+}
 
 # wrk_add LABEL THREADS CONNS SECS NODE: acknowledged add_entry to 1,000 lists through one node.
 wrk_add() {
@@ -62,51 +158,53 @@ echo "## failover: kill -9 the node hosting a fresh list, poll the list on a sur
 start_cluster n1 n2 n3
 times=(); patient=()
 for r in $(seq 1 "$rounds"); do
-  out="$(client failover 60 0.25 $(nodes_arg))"
-  killed="$(sed -n 's/^killed=\([^@ ]*\)@.*/\1/p' <<<"$out")"
-  reap "$killed"
-  secs_taken="$(sed -n 's/.*failover_s=\([^ ]*\).*/\1/p' <<<"$out")"
-  times+=("$secs_taken")
+  failover 60 0.25
+  reap "$host"
+  times+=("$(sed -n 's/.*failover_s=\([^ ]*\).*/\1/p' <<<"$out")")
   patient+=("$(sed -n 's/.*patient_client_s=\([^ ]*\).*/\1/p' <<<"$out")")
-  epoch="$(sed -n 's/.*killed_epoch=\([^ ]*\).*/\1/p' <<<"$out")"
-  list="$(sed -n 's/.* list=\([^ ]*\).*/\1/p' <<<"$out")"
-  survivor_logs=(); for n in "${!pid[@]}"; do survivor_logs+=("$work/$n.log"); done
-  events="$(client breakdown "$epoch" "$killed@127.0.0.1" "$list" "${survivor_logs[@]}")"
+  events="$(breakdown "$host" "$list")"
   # proof: downed by todo.node.DeadNodeDowning; resolver: by the Split Brain Resolver's wait
   echo "round=$r $out downed_by=$([[ "$events" == *proven_dead* ]] && echo proof || echo resolver)"
   echo "  survivors' logs, seconds after the kill: $events"
-  survivor="$(printf '%s\n' "${!pid[@]}" | sort | head -1)"
-  start_node "$killed" "${port[$killed]}" "$survivor" # on its folder, joining a survivor
+  start_node "$host" "${port[$host]}" "$(nodes_up | head -1)" # on its folder, joining a survivor
   wait_cluster
 done
-echo "failover RESULT $(median_max "${times[@]}")   (a client with a 10 s time-out: $(median_max "${patient[@]}"))"
+failover_figures="$(median_max "${times[@]}")"
+echo "failover RESULT $failover_figures   (a client with a 10 s time-out: $(median_max "${patient[@]}"))"
 
 echo "## graceful leave: SIGTERM the node hosting a fresh list; a client reads (4) and writes (1) it through a survivor every ~10 ms"
-out="$(client leave 2 $(nodes_arg))"
-left="$(sed -n 's/^left=\([^@ ]*\)@.*/\1/p' <<<"$out")"
-reap "$left"
+leave 2
+reap "$host"
 echo "leave RESULT $out"
-epoch="$(sed -n 's/.*sigterm_epoch=\([^ ]*\).*/\1/p' <<<"$out")"
-list="$(sed -n 's/.* list=\([^ ]*\).*/\1/p' <<<"$out")"
-survivor_logs=(); for n in "${!pid[@]}"; do survivor_logs+=("$work/$n.log"); done
-echo "  survivors' logs, seconds after SIGTERM: $(client breakdown "$epoch" "$left@127.0.0.1" "$list" "${survivor_logs[@]}")"
+echo "  survivors' logs, seconds after SIGTERM: $(breakdown "$host" "$list")"
+leave_out="$out"
 stop_all
 
-echo "## 3 nodes: acknowledged add_entry through n1 to 1,000 lists (write-consistency majority), and the load mix on all three nodes at once"
+# mix_rps LINE: the requests/s of a wrk_mix line.
+mix_rps() { sed -n 's/.* RESULT requests=[0-9]* rps=\([0-9]*\) .*/\1/p' <<<"$1"; }
+
+echo "## 3 nodes: acknowledged add_entry through n1 to 1,000 lists (write-consistency majority), and the book mix through n1 and through all three at once"
 start_cluster n1 n2 n3
-warm_up 1 21 n1 n2 n3
+warm_up 1 10 n1 n2 n3
 wrk_add "cluster3 add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" n1
 wrk_add "cluster3 add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" n1
-wrk_mix "cluster3 load-mix 3 x wrk -t1 -c21 -d${secs}s (one per node)" 1 21 "$secs" n1 n2 n3
+one="$(wrk_mix "cluster3 load-mix wrk -t2 -c28 -d${secs}s (through n1)" 2 28 "$secs" n1)"; echo "$one"
+all="$(wrk_mix "cluster3 load-mix 3 x wrk -t1 -c10 -d${secs}s (one per node)" 1 10 "$secs" n1 n2 n3)"; echo "$all"
 echo "cluster3 peak_rss_mb: n1=$(rss_mb "${pid[n1]}") n2=$(rss_mb "${pid[n2]}") n3=$(rss_mb "${pid[n3]}")"
 stop_all
 
 echo "## 1 node (a one-node cluster, same flags and scripts)"
 start_cluster s1
-warm_up 2 64 s1
+warm_up 2 28 s1
 wrk_add "single add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" s1
 wrk_add "single add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" s1
-wrk_mix "single load-mix wrk -t2 -c64 -d${secs}s" 2 64 "$secs" s1
+single="$(wrk_mix "single load-mix wrk -t2 -c28 -d${secs}s" 2 28 "$secs" s1)"; echo "$single"
 echo "single peak_rss_mb: s1=$(rss_mb "${pid[s1]}")"
 stop_all
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+echo "RESULT failover.median_s=$(sed -n 's/median_s=\([^ ]*\).*/\1/p' <<<"$failover_figures") s kill -9 of a list's node to its entry read through a survivor ($failover_figures)"
+echo "RESULT leave.longest_gap_ms=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$leave_out") ms graceful leave (SIGTERM of a list's node): longest gap between answers to a client every ~10 ms, $(grep -o 'non_200=[0-9]*' <<<"$leave_out")"
+echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s"
+echo "RESULT cluster3.mix_all_nodes_ratio=$(ratio "$(mix_rps "$all")" "$(mix_rps "$single")") ratio book mix through all 3 nodes at once over one node, $(mix_rps "$all") / $(mix_rps "$single") req/s"
 echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,7 +7,7 @@
 # started here by pid and removes the folder on exit (the nodes' last log lines are
 # printed when the script fails, and kept in the folder BENCH_KEEP_LOGS names, when set).
 
-for tool in wrk python3 curl; do
+for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
 
@@ -34,16 +34,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-client() { python3 "$here/cluster_bench.py" "$@"; }
+# free_port: a loopback port nothing listens on now (picked at random above 20000, where the
+# kernel's own ephemeral ports, 32768 and up, are less dense; a race is still possible).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+}
 epmd_port="$(free_port)"
+# The launcher's default JVM flags, as the todo script holds them.
+launcher_flags="$(sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root/todo")"
 
 # bench_header COMMAND_ARGS...: what every run prints first (command, date, load, commit),
 # and builds service/target/todo.jar now if it is stale, not during a measurement.
 bench_header() {
   echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }bench/$(basename "$0") $* (in $root)"
   echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: -XX:+UseParallelGC -Xms256m -Xmx512m})"
+  echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: $launcher_flags})"
   "$root/todo" version >/dev/null
 }
 
@@ -74,10 +83,34 @@ reap() {
 # kill_node SHORT_NAME: SIGKILL, then forget it (its port stays in port[]).
 kill_node() { kill -9 "${pid[$1]}"; reap "$1"; }
 
-# The running nodes, as cluster_bench.py takes them: NAME=PID=HTTP_PORT.
-nodes_arg() { for n in $(printf '%s\n' "${!pid[@]}" | sort); do echo "$n@127.0.0.1=${pid[$n]}=${port[$n]}"; done; }
+# The running nodes' short names, sorted.
+nodes_up() { printf '%s\n' "${!pid[@]}" | sort; }
 
-wait_cluster() { client wait 120 $(nodes_arg); }
+# sees SHORT_NAME: whether the node answers /health and its /api/cluster lists every other
+# running node (and no more).
+sees() {
+  local view others n
+  curl -sf -m 1 "http://127.0.0.1:${port[$1]}/health" >/dev/null 2>&1 || return 1
+  view="$(curl -sf -m 2 "http://127.0.0.1:${port[$1]}/api/cluster" 2>/dev/null)" || return 1
+  # the first "nodes" (the members); a later one is the replica set's
+  others="$(grep -o '"nodes" *: *\[[^]]*\]' <<<"$view" | head -1 | sed 's/^[^[]*\[//; s/\]$//' | tr -d '" ' | tr ',' '\n' | sort | paste -sd' ')"
+  [[ "$others" == "$(for n in $(nodes_up); do [[ "$n" != "$1" ]] && echo "$n@127.0.0.1"; done | sort | paste -sd' ')" ]]
+}
+
+# wait_cluster: until every running node answers /health and lists all the others (300 s at most:
+# three JVMs starting on 2 busy cores have taken more than 2 minutes).
+wait_cluster() {
+  local deadline=$((SECONDS + 300)) n ok
+  while (( SECONDS < deadline )); do
+    ok=1
+    for n in $(nodes_up); do sees "$n" || { ok=0; break; }; done
+    (( ok )) && return 0
+    sleep 0.2
+  done
+  echo "bench: the cluster did not form in time:" >&2
+  for n in $(nodes_up); do echo "  $n sees $(curl -sf -m 2 "http://127.0.0.1:${port[$n]}/api/cluster" || echo 'nothing (no HTTP)')" >&2; done
+  return 1
+}
 
 wait_health() { # SHORT_NAME
   for _ in $(seq 1 600); do
@@ -108,6 +141,24 @@ stop_all() {
 
 rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
+# cpu_ticks PID: the CPU time the process has used, user and system, in clock ticks (CLK_TCK).
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# pool FILE...: p50 and p99, in ms, over the latency histograms several wrk processes wrote
+# (bench/histogram.lua: one "microseconds count" line per recorded value).
+pool() {
+  cat "$@" | sort -n | awk '
+    { v[NR] = $1; c[NR] = $2; total += $2 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        seen += c[i]
+        if (p50 == "" && seen >= total * 0.50) p50 = v[i] / 1000
+        if (p99 == "" && seen >= total * 0.99) p99 = v[i] / 1000
+      }
+      printf "p50_ms=%.2f p99_ms=%.2f\n", p50, p99
+    }'
+}
+
 # wrk_mix LABEL THREADS_PER_WRK CONNS_PER_WRK SECS NODE...: one wrk per node, in parallel,
 # the load mix (bench/cluster-mix.lua); prints the summed requests/s and the pooled p50/p99.
 # LABEL "-": prints only the summed requests/s; "=": prints nothing. With BENCH_OUT=PREFIX set, each wrk's
@@ -127,16 +178,12 @@ wrk_mix() {
   [[ "$label" == "=" ]] && return 0
   local per sum
   per="$(grep -h RESULT "${outs[@]}" | sed 's/^RESULT //' | paste -sd'|' - | sed 's/|/ | /g')"
-  sum="$(grep -h RESULT "${outs[@]}" | python3 -c '
-import sys
-tot = {"requests": 0, "rps": 0.0, "errors": 0, "non2xx": 0, "timeouts": 0}
-for line in sys.stdin:
-    kv = dict(p.split("=") for p in line.split()[1:])
-    for k in tot: tot[k] += float(kv[k])
-print(" ".join("{}={:.0f}".format(k, v) for k, v in tot.items()))')"
+  sum="$(grep -h RESULT "${outs[@]}" | awk '
+    { for (i = 2; i <= NF; i++) { split($i, kv, "="); t[kv[1]] += kv[2] } }
+    END { printf "requests=%.0f rps=%.0f errors=%.0f non2xx=%.0f timeouts=%.0f\n", t["requests"], t["rps"], t["errors"], t["non2xx"], t["timeouts"] }')"
   [[ "$label" == "-" ]] && { sed -n 's/.* rps=\([0-9]*\).*/\1/p' <<<" $sum"; return 0; }
-  echo "$label RESULT $sum $(client pool "${hists[@]}")   (per wrk: $per)"
+  echo "$label RESULT $sum $(pool "${hists[@]}")   (per wrk: $per)"
 }
 
 # settled A B: B is within 10% of A (a warm-up's rate has settled).
-settled() { python3 -c 'import sys; a, b = map(float, sys.argv[1:]); sys.exit(0 if a > 0 and abs(b - a) / a <= 0.10 else 1)' "$1" "$2"; }
+settled() { awk -v a="$1" -v b="$2" 'BEGIN { d = b - a; if (d < 0) d = -d; exit !(a > 0 && d / a <= 0.10) }'; }

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# What a node costs when no request comes (issue 11, part 8; docs/BENCHMARKS.md, "Issue 11,
+# part 8: idle cost"). A 3-node cluster, started with `todo launch` (bench/nodes.sh), is left
+# alone SETTLE s after it formed (start-up's JIT and first catch-up passes), then measured
+# over IDLE s without a request: per node, its resident memory (VmRSS) at the end, and the
+# CPU time it used (user + system, /proc/PID/stat) per 10 s; and which threads used it.
+#
+# Usage: bench/idle.sh [--quick] [--idle SECS] [--settle SECS] [--mix SECS] [FLAGS...]
+#   FLAGS    one argument per JVM configuration to compare, each replacing the launcher's
+#            flags as TODO_JAVA_OPTS does ("-": the launcher's own). With several, each is
+#            measured twice, the second round in rotated order (B C A after A B C), so that
+#            an order effect shows as a difference between rounds. None: the launcher's, once.
+#   --mix S  then the book mix (bench/load-mix.lua, wrk -t2 -c28) on a one-node cluster per
+#            configuration, S s after a warm-up of S s, in the same two orders: the rate the
+#            flags cost or gain under load.
+#   --mix-only  only the book mix, no idle rounds.
+#   --quick  idle 20 s after 10 s (default: idle 60 s after 30 s).
+# Prints, for bench/run, the highest of the three nodes of the last configuration:
+#   RESULT idle.rss_mib=N MiB   and   RESULT idle.cpu_s_per_10s=N s
+# Needs wrk (for --mix) and curl. Starts its own nodes on free loopback ports in a
+# temporary folder, and ends them by pid.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+idle=60 settle=30 mix=0 idle_rounds=1 configs=() args=("$@")
+while (( $# )); do
+  case "$1" in
+    --quick) idle=20; settle=10 ;;
+    --idle) idle="$2"; shift ;;
+    --settle) settle="$2"; shift ;;
+    --mix) mix="$2"; shift ;;
+    --mix-only) idle_rounds=0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    *) configs+=("$1") ;;
+  esac
+  shift
+done
+(( ${#configs[@]} )) || configs=(-)
+bench_name=idle
+source "$here/nodes.sh"
+hz="$(getconf CLK_TCK)"
+original_opts="${TODO_JAVA_OPTS-}"
+
+# use_flags FLAGS: the JVM flags the next nodes start with ("-": the launcher's).
+use_flags() {
+  if [[ "$1" == - ]]; then unset TODO_JAVA_OPTS; else export TODO_JAVA_OPTS="$1"; fi
+}
+describe() { [[ "$1" == - ]] && echo "launcher: $launcher_flags" || echo "$1"; }
+
+# thread_ticks PID: "TICKS NAME" per thread of the process (names without their numbers, so
+# that a pool's threads add up).
+thread_ticks() {
+  for t in /proc/"$1"/task/*/stat; do cat "$t" 2>/dev/null || true; done | awk '{
+    name = $0; sub(/^[^(]*\(/, "", name); sub(/\) .*$/, "", name); gsub(/[-#]?[0-9]+$/, "", name); gsub(/ /, "_", name)
+    rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
+    print f[12] + f[13], name }'
+}
+
+# top_threads BEFORE AFTER: the thread names that used the most CPU between two thread_ticks.
+top_threads() {
+  awk -v hz="$hz" -v idle="$idle" 'FNR == NR { before[$2] += $1; next } { after[$2] += $1 }
+    END { for (n in after) { d = after[n] - before[n]; if (d > 0) printf "%.3f %s\n", d / hz / idle * 10, n } }' "$1" "$2" |
+    sort -rn | head -6 | awk '{ printf "%s%s=%s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+
+# idle_round LABEL FLAGS: one cluster, measured idle; prints a line per node and sets max_rss, max_cpu.
+idle_round() {
+  use_flags "$2"
+  start_cluster n1 n2 n3
+  sleep "$settle"
+  local n c0=() c1=() rss
+  for n in n1 n2 n3; do c0+=("$(cpu_ticks "${pid[$n]}")"); thread_ticks "${pid[$n]}" >"$work/$n.t0"; done
+  sleep "$idle"
+  for n in n1 n2 n3; do c1+=("$(cpu_ticks "${pid[$n]}")"); thread_ticks "${pid[$n]}" >"$work/$n.t1"; done
+  max_rss=0 max_cpu=0
+  local i=0 line=""
+  for n in n1 n2 n3; do
+    rss="$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$n]}/status")"
+    cpu="$(awk -v d="$(( c1[i] - c0[i] ))" -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.3f", d / hz / s * 10 }')"
+    line+="$n: rss_mib=$rss cpu_s_per_10s=$cpu threads=$(ls "/proc/${pid[$n]}/task" | wc -l) | "
+    (( rss > max_rss )) && max_rss=$rss
+    max_cpu="$(awk -v a="$max_cpu" -v b="$cpu" 'BEGIN { print (b > a ? b : a) }')"
+    i=$((i + 1))
+  done
+  echo "$1 ${line% | }"
+  echo "  n1's threads, CPU s per 10 s: $(top_threads "$work/n1.t0" "$work/n1.t1")"
+  stop_all
+}
+
+# mix_round LABEL FLAGS: the book mix on a one-node cluster.
+mix_round() {
+  use_flags "$2"
+  start_cluster s1
+  local url="http://127.0.0.1:${port[s1]}" result
+  wrk -t2 -c28 -d"${mix}s" -s "$here/load-mix.lua" "$url" >/dev/null
+  result="$(wrk -t2 -c28 -d"${mix}s" --latency -s "$here/load-mix.lua" "$url" | grep RESULT)"
+  echo "$1 $result peak_rss_mib=$(rss_mb "${pid[s1]}")"
+  stop_all
+}
+
+bench_header "${args[@]}"
+echo "# $( (( idle_rounds )) && echo "idle ${idle} s after ${settle} s settled; ")${#configs[@]} configuration(s):"
+for k in "${!configs[@]}"; do echo "#   $((k + 1)): $(describe "${configs[$k]}")"; done
+
+# rounds: the order of the configurations' indexes, round 1 as given, round 2 rotated by one.
+orders=("$(seq 0 $(( ${#configs[@]} - 1 )) | paste -sd' ')")
+(( ${#configs[@]} > 1 )) && orders+=("$(seq 1 $(( ${#configs[@]} - 1 )) | paste -sd' ') 0")
+(( idle_rounds )) && echo "## idle: 3 nodes, per node the resident memory at the end and the CPU seconds used per 10 s"
+(( idle_rounds )) && for r in "${!orders[@]}"; do
+  for k in ${orders[$r]}; do idle_round "round=$((r + 1)) config=$((k + 1))" "${configs[$k]}"; done
+done
+if (( mix > 0 )); then
+  echo "## the book mix on one node, wrk -t2 -c28 -d${mix}s after a warm-up of ${mix}s"
+  for r in "${!orders[@]}"; do
+    for k in ${orders[$r]}; do mix_round "round=$((r + 1)) config=$((k + 1))" "${configs[$k]}"; done
+  done
+fi
+if [[ -n "$original_opts" ]]; then export TODO_JAVA_OPTS="$original_opts"; else unset TODO_JAVA_OPTS; fi
+(( idle_rounds )) || exit 0
+echo "RESULT idle.rss_mib=$max_rss MiB (the highest of the 3 idle nodes of the last cluster measured)"
+echo "RESULT idle.cpu_s_per_10s=$max_cpu s (the highest of the 3 idle nodes of the last cluster measured)"
+echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
