@@ -1,136 +1,201 @@
 #!/usr/bin/env bash
-# Catch-up benchmark (issue 4; results in docs/BENCHMARKS.md, "Catch-up"), in one run:
-#  1. starts n1, n2, n3 and waits for the cluster; SIGKILLs n3;
-#  2. writes LISTS x PER_LIST acknowledged changes (POST /add_entry, only 2xx answers
-#     count, anything else is sent again) through n1 and n2 to the lists catchup1..LISTS;
-#  3. runs live traffic against n1 and n2 (the load mix, bench/cluster-mix.lua, on its own
-#     lists list1..list1000) in back-to-back wrk slices: warm-up slices until the rate
-#     settles, then the baseline;
-#  4. restarts n3 on its folder while the live traffic goes on, and measures the time from
-#     its start command until it answers /health, until its log says "Caught up from", and
-#     until its SQLite file holds the same position (version and epoch) as n1's for every
-#     one of the LISTS lists; then the live traffic's requests/s and p99 during the
-#     catch-up, against the baseline before it and the same traffic after it.
-# Usage: bench/catch-up.sh [quick]   (quick: 100 lists x 100 changes, 3 s slices: a dry run)
-# TODO_JAVA_OPTS (e.g. '-XX:+UseParallelGC -Xms256m -Xmx512m -Dtodo.catch-up.parallelism=4')
-# reaches every node; it replaces the launcher's JVM flags, so include them.
-# BENCH_PEER_JAVA_OPTS, when set, replaces it for n1 and n2 only (the peers n3 catches up
-# from), e.g. '-XX:+UseParallelGC -Xms256m -Xmx512m -Dtodo.catch-up.enabled=off' to keep
-# n1 from asking n2's replica before n2 has one (docs/BENCHMARKS.md, "Catch-up").
-# Needs wrk, python3, curl. Starts its own nodes on free loopback ports, with a port mapper
-# of their own (ERL_EPMD_PORT on a free port), in a temporary folder, and ends them (by
-# pid) and removes the folder before it exits. Full mode: about 6 to 10 minutes.
+# Catch-up at disk speed (issue 11, part 6; docs/BENCHMARKS.md, "Issue 11, part 6: catch-up").
+# One run:
+#  1. starts n1, n2, n3 on loopback (todo launch), waits until the replica set holds all three,
+#     SIGKILLs n3 and waits until n1 and n2 see only each other;
+#  2. writes CHANGES acknowledged POST /add_entry through n1 and n2, round robin over LISTS lists
+#     (bench/catch-up-write.lua, one wrk per node), until n1's file holds them; waits until n1's
+#     and n2's copies of those lists agree: their positions are what n3 must reach;
+#  3. runs the live mix on n1 and n2 (bench/catch-up-live.lua, one wrk -t1 -c32 per node), which
+#     counts answers per 100 ms: a warm-up, then the baseline;
+#  4. starts n3 again on its folder (--connect n1) and polls, every 50 ms, its /health ("up")
+#     and its file (read-only) until every one of the LISTS lists is at n1's position ("caught up");
+#  5. lets the live mix run on, then prints: start to up, up to caught up (the target: 5 s for
+#     100,000 changes), the pull's changes/s, the live mix's rate before, while n3 caught up
+#     and after, n3's catch-up counters, and the CPU seconds each node used.
+# Usage: bench/catch-up.sh [--quick] [--root DIR]
+#   --quick: 10,000 changes (100 lists) instead of 100,000 (1,000 lists), shorter windows.
+#   --root DIR: the checkout whose ./todo starts the nodes (default: this one), e.g. a worktree
+#     of an older commit, to compare before and after with the same script.
+# TODO_JAVA_OPTS reaches every node (it replaces the launcher's JVM flags); BENCH_N3_JAVA_OPTS,
+# when set, replaces it for n3's restart only. BENCH_JFR=DIR records n3 (and n1) with JDK Flight
+# Recorder from n3's restart until it caught up, into DIR/n3.jfr and DIR/n1.jfr.
+# Needs wrk, curl, jq, sqlite3, ss. Starts its own nodes on free loopback ports, with a port
+# mapper of their own, in a temporary folder; ends them (by pid) and removes the folder on exit.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-mode="${1:-full}"
-case "$mode" in
-  # slice: seconds per wrk slice of live traffic; base: baseline slices (and slices after)
-  full) lists=1000; per_list=100; slice=5; base=6; max_warm=5; max_catch_up=900 ;;
-  quick) lists=100; per_list=100; slice=3; base=2; max_warm=1; max_catch_up=300 ;;
-  *) echo "usage: bench/catch-up.sh [quick]" >&2; exit 2 ;;
-esac
-writers=32    # connections of the writer (half to n1, half to n2)
-live_conns=32 # wrk connections per node of the live traffic (-t1), 64 in all
-bench_name=catch-up
-source "$here/nodes.sh"
-cu() { python3 "$here/catch_up_bench.py" "$@"; }
-db() { echo "$work/data/$1/todo.db"; }
+lists=1000 changes=100000 warm=15 base=10 after=10 max_catch_up=300
+while (( $# > 0 )); do
+  case "$1" in
+    --quick) lists=100 changes=10000 warm=10 base=5 after=5 max_catch_up=120 ;;
+    --root) root="$(cd "$2" && pwd)"; shift ;;
+    *) echo "usage: bench/catch-up.sh [--quick] [--root DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
+for tool in wrk curl jq sqlite3 ss; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+
+work="$(mktemp -d -t todo-bench-catch-up.XXXXXX)"
+declare -A pid=() port=()
+loads=() # wrk processes
+cleanup() {
+  local rc=$?
+  for p in "${pid[@]}" "${loads[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  { wait; } 2>/dev/null || true
+  if (( rc != 0 )); then
+    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    [[ -z "$(ss -Htln "sport = :$p")" ]] && { echo "$p"; return; }
+  done
+}
+now_ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; } # MS
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-now() { date +%s.%N; }
+url() { echo "http://127.0.0.1:${port[$1]}"; }
+db() { echo "$work/data/$1/todo.db"; }
+epmd_port="$(free_port)"
 
-# The live traffic: wrk slices of $slice s against n1 and n2, back to back, until
-# $work/live/stop exists; $work/live/index gets "N START END" per slice, and each wrk's
-# output and histogram stay in $work/live/sN.*
-live_loop() {
-  local k=0 s
-  while [[ ! -e "$work/live/stop" ]]; do
-    k=$((k + 1)); s="$(now)"
-    BENCH_OUT="$work/live/s$k" wrk_mix = 1 "$live_conns" "$slice" n1 n2
-    echo "$k $s $(now)" >>"$work/live/index"
+# start_node NAME [NODE_TO_CONNECT_TO]: todo launch --no-wait, which returns once the JVM runs.
+start_node() {
+  local name="$1" args=(launch --no-wait --db-folder "$work/data" --log-folder "$work")
+  [[ -n "${2:-}" ]] && args+=(--connect "$2@127.0.0.1")
+  [[ -n "${port[$name]:-}" ]] || port[$name]="$(free_port)"
+  args+=("$name@127.0.0.1=${port[$name]}")
+  local launched
+  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" "$root/todo" "${args[@]}" 2>>"$work/$name.log")" \
+    || { echo "bench: todo launch $name failed" >&2; return 1; }
+  pid[$name]="$(cut -d' ' -f2 <<<"$launched")"
+}
+
+# until_true SECONDS WHAT COMMAND...: runs COMMAND every 0.2 s until it succeeds.
+until_true() {
+  local deadline=$(( $(date +%s) + $1 )) what="$2"; shift 2
+  until "$@" 2>/dev/null; do
+    (( $(date +%s) < deadline )) || { echo "bench: $what: not within the time allowed" >&2; return 1; }
+    sleep 0.2
   done
 }
-slice_rps() { cat "$work/live/s$1".*.out | sed -n 's/^RESULT .* rps=\([0-9]*\) .*/\1/p' | paste -sd+ - | bc; } # N
-slices_done() { [[ -f "$work/live/index" ]] && wc -l <"$work/live/index" || echo 0; }
-wait_slices() { # N
-  until (( $(slices_done) >= $1 )); do
-    kill -0 "$live_pid" 2>/dev/null || { echo "bench: the live traffic stopped (see $work/live)" >&2; return 1; }
-    sleep 0.05
-  done
+healthy() { curl -sf -m 1 "$(url "$1")/health" >/dev/null; }
+# sees NAME OTHERS: NAME is up and sees exactly OTHERS (comma-separated, sorted) as members.
+sees() { [[ "$(curl -sf -m 2 "$(url "$1")/api/cluster" | jq -r '.nodes | sort | join(",")')" == "$2" ]]; }
+set_size() { [[ "$(curl -sf -m 2 "$(url "$1")/api/cluster" | jq -r '.replicaSet.nodes | length')" == "$2" ]]; }
+# positions NAME: every bench list's position in NAME's file, one line, in name order.
+positions() {
+  sqlite3 -readonly "$(db "$1")" \
+    "SELECT group_concat(name || '=' || version || '/' || epoch, ' ') FROM (SELECT * FROM lists WHERE name LIKE 'catchup%' ORDER BY name)"
 }
-slice_field() { awk -v k="$1" -v f="$2" '$1 == k { print $f }' "$work/live/index"; } # N FIELD
+stored_changes() { sqlite3 -readonly "$(db "$1")" "SELECT coalesce(sum(version), 0) FROM lists WHERE name LIKE 'catchup%'"; }
+metric() { curl -sf -m 2 "$(url "$1")/metrics" | awk -v k="$2" '$1 == k { printf "%d", $2 }'; } # NAME METRIC
+# rate FROM_MS TO_MS: the live mix's 2xx answers per second (and other answers) in that window, from both wrk.
+rate() {
+  cat "$work"/live.*.buckets | awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { ok += $2; other += $3 }
+    END { s = (b - a) / 1000; if (s <= 0) print "n/a"; else printf "%.0f/s (%d other answers)", ok / s, other }'
+}
+only_each_other() { sees n1 n2@127.0.0.1 && sees n2 n1@127.0.0.1; }
+all_stored() { (( $(stored_changes n1) >= changes )); }
+copies_agree() { [[ "$(positions n1)" == "$(positions n2)" ]]; }
+ratio() { awk -v a="${1%%/*}" -v b="${2%%/*}" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9]/) printf "%.2f", b / a; else print "n/a" }'; }
 
-bench_header "$@"
-echo "# mode: $mode ($lists lists x $per_list changes; live traffic: the load mix, wrk -t1 -c$live_conns on n1 and on n2, in ${slice}s slices; baseline and after: $base slices each)"
+echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }${BENCH_N3_JAVA_OPTS:+BENCH_N3_JAVA_OPTS='$BENCH_N3_JAVA_OPTS' }bench/catch-up.sh $* (nodes from $root)"
+echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# commit of the nodes: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); $changes changes over $lists lists"
+"$root/todo" version >/dev/null # builds the jar now if it is stale, not during a measurement
 
-echo "## 3 nodes; n3 is killed (SIGKILL) and misses $((lists * per_list)) changes"
-if [[ -n "${BENCH_PEER_JAVA_OPTS:-}" ]]; then
-  echo "# n1 and n2 run with BENCH_PEER_JAVA_OPTS='$BENCH_PEER_JAVA_OPTS'; n3 with the flags above"
-  TODO_JAVA_OPTS="$BENCH_PEER_JAVA_OPTS" start_node n1 "$(free_port)"
-  wait_health n1
-  TODO_JAVA_OPTS="$BENCH_PEER_JAVA_OPTS" start_node n2 "$(free_port)" n1
-  start_node n3 "$(free_port)" n1
-  wait_cluster
-else
-  start_cluster n1 n2 n3
-fi
-kill_node n3
-wait_cluster # n1 and n2 see only each other: n3 was downed
-echo "$(date -u +%T) n3 killed and removed"
+start_node n1
+until_true 120 "n1 serves" healthy n1
+start_node n2 n1
+start_node n3 n1
+until_true 120 "the replica set holds n1, n2 and n3" set_size n1 3
+until_true 60 "n3 sees n1 and n2" sees n3 "n1@127.0.0.1,n2@127.0.0.1"
+kill -9 "${pid[n3]}"; unset 'pid[n3]'
+until_true 60 "n1 and n2 see only each other" only_each_other
+echo "$(date -u +%T) 3 nodes formed; n3 killed (SIGKILL)"
 
-echo "## writes: $lists lists x $per_list acknowledged POST /add_entry, round robin over the lists, $writers connections over n1 and n2"
-written="$(cu write catchup "$lists" "$per_list" "$writers" "${port[n1]}" "${port[n2]}")"
-echo "write RESULT $written"
-echo "versions on n1: $(cu versions "$(db n1)" catchup "$lists")"
-echo "versions on n2: $(cu versions "$(db n2)" catchup "$lists")"
-echo "versions on n3 (its folder, before its restart): $(cu versions "$(db n3)" catchup "$lists")"
-
-echo "## live traffic on n1 and n2: warm-up slices until two in a row are within 10%, then $base baseline slices"
-mkdir -p "$work/live"
-live_loop &
-extra_pids+=("$!"); live_pid=$!
-warm=0 prev=0 seen=()
-for k in $(seq 1 "$max_warm"); do
-  wait_slices "$k"
-  cur="$(slice_rps "$k")"; seen+=("$cur"); warm=$k
-  if (( k >= 2 )) && settled "$prev" "$cur"; then break; fi
-  prev=$cur
+t_w0="$(now_ms)"
+for n in n1 n2; do
+  BENCH_SEED="${n#n}" wrk -t1 -c16 -d600s -s "$here/catch-up-write.lua" "$(url "$n")" -- catchup "$lists" >"$work/write.$n.out" 2>&1 &
+  loads+=("$!")
 done
-echo "warm-up, requests/s of each ${slice}s slice: ${seen[*]}"
-base_from="$(slice_field "$warm" 3)"
-wait_slices $((warm + base))
-base_to="$(slice_field $((warm + base)) 3)"
+until_true 600 "$changes changes stored" all_stored
+kill -INT "${loads[@]}"; wait "${loads[@]}" || true; loads=()
+t_w1="$(now_ms)"
+until_true 60 "n1's and n2's copies agree" copies_agree
+target="$(positions n1)"
+stored="$(stored_changes n1)"
+echo "writes: $stored changes stored on n1 and n2 in $(secs $((t_w1 - t_w0))) s ($(grep -h RESULT "$work"/write.*.out | tr '\n' ' '))"
+echo "n3's file, before its restart: $(stored_changes n3) changes of these lists"
 
-echo "## restart n3 on its folder (--connect n1) while the live traffic goes on"
+# warm-up: the live lists' first writes start their servers (a new epoch each), which the baseline must not count
+for n in n1 n2; do
+  BENCH_SEED="${n#n}" wrk -t1 -c32 -d"${warm}s" -s "$here/catch-up-live.lua" "$(url "$n")" >"$work/warm.$n.out" 2>&1 &
+  loads+=("$!")
+done
+wait "${loads[@]}" || true; loads=()
+echo "live mix warm-up, ${warm} s: $(grep -h RESULT "$work"/warm.*.out | tr '\n' ' ')"
+for n in n1 n2; do
+  BENCH_SEED="${n#n}" BENCH_BUCKETS="$work/live.$n.buckets" wrk -t1 -c32 -d900s -s "$here/catch-up-live.lua" "$(url "$n")" >"$work/live.$n.out" 2>&1 &
+  loads+=("$!")
+done
+t_l0="$(now_ms)"
+sleep "$((1 + base))"
+
 cpu0="n1=$(cpu_s "${pid[n1]}") n2=$(cpu_s "${pid[n2]}")"
-start_node n3 "${port[n3]}" n1
-t0="$(now)" # n3's JVM runs from here: the launcher's own start-up is not part of the catch-up
-set +e
-out="$(cu converge "$t0" "$max_catch_up" "${port[n3]}" "$work/n3.log" "$(db n1)" "$(db n3)" catchup "$lists")"
-converged=$?
-set -e
-t_end="$(now)"
-cpu1="n1=$(cpu_s "${pid[n1]}") n2=$(cpu_s "${pid[n2]}") n3=$(cpu_s "${pid[n3]}")"
-echo "catch-up RESULT $out"
-healthy_s="$(sed -n '1s/.*healthy_s=\([^ ]*\).*/\1/p' <<<"$out")"
-echo "  CPU seconds used (n1, n2 before and after; n3 since its start): $cpu0 -> $cpu1, over $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$t_end") s"
-echo "  n3 /metrics: $(curl -s "http://127.0.0.1:${port[n3]}/metrics" | grep -E '^todo_catchup' | tr '\n' ' ')"
-echo "  from the logs, seconds after n3's start command, until the catch-up was done:"
-for n in n3 n1 n2; do
-  cu logscan "$t0" "$t_end" "$work/$n.log"
+t_start="$(now_ms)"
+TODO_JAVA_OPTS="${BENCH_N3_JAVA_OPTS:-${TODO_JAVA_OPTS:-}}" start_node n3 n1
+if [[ -n "${BENCH_JFR:-}" ]]; then
+  mkdir -p "$BENCH_JFR"
+  until_true 30 "JFR on n3" jcmd "${pid[n3]}" JFR.start name=catchup settings=profile >/dev/null
+  jcmd "${pid[n1]}" JFR.start name=catchup settings=profile >/dev/null
+fi
+t_up="" t_done=""
+deadline=$(( t_start + max_catch_up * 1000 ))
+while [[ -z "$t_done" ]]; do
+  t="$(now_ms)"
+  (( t < deadline )) || { echo "bench: n3 did not catch up in ${max_catch_up} s ($(stored_changes n3) of $stored changes)" >&2; exit 1; }
+  kill -0 "${pid[n3]}" 2>/dev/null || { echo "bench: n3 exited" >&2; exit 1; }
+  [[ -z "$t_up" ]] && healthy n3 && t_up="$(now_ms)"
+  [[ "$(positions n3 2>/dev/null)" == "$target" ]] && t_done="$(now_ms)"
+  sleep 0.05
 done
+[[ -n "$t_up" ]] || { until_true 60 "n3 serves" healthy n3; t_up="$(now_ms)"; }
+cpu1="n1=$(cpu_s "${pid[n1]}") n2=$(cpu_s "${pid[n2]}") n3=$(cpu_s "${pid[n3]}")"
+if [[ -n "${BENCH_JFR:-}" ]]; then
+  jcmd "${pid[n3]}" JFR.dump name=catchup filename="$BENCH_JFR/n3.jfr" >/dev/null
+  jcmd "${pid[n1]}" JFR.dump name=catchup filename="$BENCH_JFR/n1.jfr" >/dev/null
+fi
+sleep "$after"
+t_l1="$(now_ms)"
+kill -INT "${loads[@]}"; wait "${loads[@]}" || true; loads=()
 
-k_end=$(slices_done)
-wait_slices $((k_end + base + 1)) # the slice under way, then $base whole slices after the catch-up
-touch "$work/live/stop"
-wait "$live_pid" 2>/dev/null || true
-echo "## live traffic (load mix, 64 connections over n1 and n2), requests/s and latency"
-echo "live before RESULT $(cu window "$base_from" "$base_to" "$work/live")"
-echo "live during RESULT $(cu window "$t0" "$t_end" "$work/live")   (from n3's start command to identical versions and the \"Caught up\" line)"
-[[ "$healthy_s" != none ]] && echo "live during_after_healthy RESULT $(cu window "$(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$t0" "$healthy_s")" "$t_end" "$work/live")"
-echo "live after RESULT $(cu window "$t_end" "$(now)" "$work/live")   (3 nodes, n3 caught up)"
-echo "## n3's catch-up lines until the end of the run (the anti-entropy pass repeats every todo.catch-up.interval)"
-cu logscan "$t0" "$(now)" "$work/n3.log" | grep -v 'warnings/errors' || true
-echo "peak_rss_mb: n1=$(rss_mb "${pid[n1]}") n2=$(rss_mb "${pid[n2]}") n3=$(rss_mb "${pid[n3]}")"
-echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-exit $(( converged == 0 ? 0 : 1 ))
+up_ms=$((t_done - t_up)); (( up_ms > 0 )) || up_ms=0
+echo "## n3 restarted on its folder: $(stored_changes n3) changes of these lists now"
+clock() { date -u -d "@${1:0:-3}.${1: -3}" +%T.%3N; }
+echo "  n3 started $(clock "$t_start"), served /health $(clock "$t_up"), held every change $(clock "$t_done")"
+echo "catch-up RESULT start_to_up_s=$(secs $((t_up - t_start))) up_to_caught_up_s=$(secs "$up_ms") start_to_caught_up_s=$(secs $((t_done - t_start))) changes=$((stored))"
+first="$(grep -m1 'Catching up from' "$work/n3.log" || true)"
+echo "  n3's catch-up lines: ${first:-none}"
+grep 'Caught up from' "$work/n3.log" | head -3 | sed 's/^/  /' || true
+echo "  n3's counters: lists=$(metric n3 todo_catchup_lists_total) changes=$(metric n3 todo_catchup_changes_total) asks=$(metric n3 todo_catchup_asks_total) writes=$(metric n3 todo_catchup_writes_total) store_commits=$(metric n3 todo_store_commits_total)"
+echo "  CPU seconds (n1, n2 before and after; n3 since its start): $cpu0 -> $cpu1, over $(secs $((t_done - t_start))) s"
+before="$(rate $((t_l0 + 1000)) "$t_start")"
+during="$(rate "$t_up" "$t_done")"
+whole="$(rate "$t_start" "$t_done")"
+later="$(rate "$t_done" "$t_l1")"
+echo "live RESULT before=$before   (n3 down: 2 replicas)"
+echo "live RESULT during_up_to_caught_up=$during ratio=$(ratio "$before" "$during") to_after=$(ratio "$later" "$during")"
+echo "live RESULT during_start_to_caught_up=$whole ratio=$(ratio "$before" "$whole") to_after=$(ratio "$later" "$whole")"
+echo "live RESULT after=$later ratio=$(ratio "$before" "$later")   (n3 caught up: 3 replicas)"
+echo "  (the live mix: $(grep -h RESULT "$work"/live.*.out | tr '\n' ' '))"
+echo "# done; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

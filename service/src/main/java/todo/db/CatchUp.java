@@ -8,35 +8,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.node.NodeRoles;
-import todo.store.Delta;
-import todo.store.Outcome;
 import todo.store.Position;
 import todo.store.Store;
-import todo.Stages;
 
 /**
  * A node that was away, or joins with an old folder, takes what it missed from the others
- * in the background: it compares its lists' positions with a peer's, page by
- * page, and pulls a delta for every list the peer holds further on, a few at a time, so
- * that live traffic keeps its share of the store. It does so from every peer when it
- * starts, from a peer that joins or becomes reachable again, and from each peer every
- * {@code todo.catch-up.interval} (anti-entropy: what a missed event would leave behind).
+ * in the background ({@link CatchUpPass}: positions compared page by page, many lists'
+ * deltas per message, from every peer that holds what is missing, written a batch per
+ * transaction), so that live traffic keeps its share of the store. A pass runs when the
+ * node starts, when a peer joins or becomes reachable again, and every
+ * {@code todo.catch-up.interval} (anti-entropy: what a missed event would leave behind);
+ * it compares with every peer that is up.
  *
  * <p>A pulled delta only ever moves a copy forward ({@link Position}); a list whose copy
  * here is the further one is left for the peer to take.
@@ -55,19 +47,12 @@ final class CatchUp {
   private record Reachable(ClusterEvent.ReachableMember event) implements Command {}
 
   /** {@code replicaSet}: the version of the replica set when the pass began. */
-  private record Finished(String peer, long replicaSet, Stats stats, Throwable failure) implements Command {}
-
-  /** What one catch-up from one peer did. */
-  record Stats(int compared, int behind, int taken, long changes, int failed, long nanos) {}
+  private record Finished(List<String> peers, long replicaSet, CatchUpPass.Report report, Throwable failure) implements Command {}
 
   private final ActorSystem<?> system;
-  private final Store local;
   private final ReplicaSet replicas;
   private final Duration interval;
-  private final Duration timeout;
-  private final int parallelism;
-  private final int page;
-  private final AtomicLong behind = new AtomicLong();
+  private final CatchUpPass pass;
   private long seenReplicaSet; // only the actor's thread reads and writes it
   /**
    * Off: no catch-up at start, on a peer's return or every interval (tests keep a copy stale
@@ -75,22 +60,17 @@ final class CatchUp {
    * since the next change waits for that.
    */
   private final boolean enabled;
-  private final io.micrometer.core.instrument.Counter listsTaken;
-  private final io.micrometer.core.instrument.Counter changesTaken;
 
   private CatchUp(ActorSystem<?> system, Store local, ReplicaSet replicas, CatchUpSettings settings, MeterRegistry metrics) {
     this.system = system;
-    this.local = local;
     this.replicas = replicas;
     this.interval = settings.interval();
-    this.timeout = settings.timeout();
-    this.parallelism = settings.parallelism();
-    this.page = settings.page();
     this.enabled = settings.enabled();
     this.seenReplicaSet = replicas.config().version(); // the set it starts with is no change
+    AtomicLong behind = new AtomicLong();
     metrics.gauge("todo.catchup.lists.behind", behind);
-    this.listsTaken = metrics.counter("todo.catchup.lists");
-    this.changesTaken = metrics.counter("todo.catchup.changes");
+    this.pass = new CatchUpPass(system, local, settings, new CatchUpPass.Meters(behind, metrics.counter("todo.catchup.lists"),
+        metrics.counter("todo.catchup.changes"), metrics.counter("todo.catchup.asks"), metrics.counter("todo.catchup.writes")));
   }
 
   static Behavior<Command> create(ActorSystem<?> system, Store local, ReplicaSet replicas, CatchUpSettings settings,
@@ -109,17 +89,18 @@ final class CatchUp {
 
   /**
    * {@code lastDone}: when each peer was last caught up from; {@code due}: peers to catch
-   * up from at once (they joined or came back).
+   * up from at once (they joined or came back, or the last pass missed some of their lists).
    */
   private Behavior<Command> idle(Map<String, Long> lastDone, Set<String> due) {
     return whenPeersChange(due)
         .onMessage(Tick.class, m -> {
-          ReplicaSet.ReplicaNode peer = next(lastDone, due);
-          if (peer == null) return Behaviors.same();
-          due.remove(peer.name());
+          List<ReplicaSet.ReplicaNode> peers = next(lastDone, due);
+          if (peers.isEmpty()) return Behaviors.same();
+          List<String> names = peers.stream().map(ReplicaSet.ReplicaNode::name).toList();
+          names.forEach(due::remove);
           long replicaSet = replicas.config().version();
           return Behaviors.setup(ctx -> {
-            ctx.pipeToSelf(from(peer), (stats, failure) -> new Finished(peer.name(), replicaSet, stats, failure));
+            ctx.pipeToSelf(pass.run(peers), (report, failure) -> new Finished(names, replicaSet, report, failure));
             return running(lastDone, due);
           });
         })
@@ -131,13 +112,17 @@ final class CatchUp {
     return whenPeersChange(due)
         .onMessage(Tick.class, m -> Behaviors.same())
         .onMessage(Finished.class, m -> {
-          lastDone.put(m.peer(), System.nanoTime());
+          long now = System.nanoTime();
+          for (String peer : m.peers()) lastDone.put(peer, now);
           if (m.failure() != null) {
-            log.warn("Catch-up from {} stopped: {} (it is tried again).", m.peer(), Replication.reason(m.failure()));
-            due.add(m.peer());
-          } else {
-            report(m.peer(), m.stats());
-            replicas.pulledFrom(m.peer(), m.replicaSet()); // what a change of the replica set waits for
+            log.warn("Catch-up from {} stopped: {} (it is tried again).", m.peers(), Replication.reason(m.failure()));
+            due.addAll(m.peers());
+            return idle(lastDone, due);
+          }
+          report(m.peers(), m.report().stats());
+          for (String peer : m.peers()) {
+            if (m.report().complete().contains(peer)) replicas.pulledFrom(peer, m.replicaSet()); // what a change of the replica set waits for
+            else due.add(peer); // some of its lists are still behind here: the next tick tries again
           }
           return idle(lastDone, due);
         })
@@ -157,8 +142,12 @@ final class CatchUp {
         });
   }
 
-  /** The peer to catch up from now: one that is due, else one not caught up from for an interval. */
-  private ReplicaSet.ReplicaNode next(Map<String, Long> lastDone, Set<String> due) {
+  /**
+   * The peers to catch up from now: none until one is due (it joined or came back, or was
+   * never caught up from, or not for an interval); then every peer that can answer, so that
+   * what is missing is taken from all that hold it. Off: only the due ones.
+   */
+  private List<ReplicaSet.ReplicaNode> next(Map<String, Long> lastDone, Set<String> due) {
     long now = System.nanoTime();
     if (replicas.config().version() != seenReplicaSet) { // a new set: take everything from each node of it again
       seenReplicaSet = replicas.config().version();
@@ -166,84 +155,22 @@ final class CatchUp {
     }
     Set<String> up = new HashSet<>(); // not a node on its way out: asking one can hold up this node's own shutdown
     up.addAll(todo.node.Members.upNodes(Cluster.get(system)));
-    ReplicaSet.ReplicaNode oldest = null;
+    List<ReplicaSet.ReplicaNode> ready = new ArrayList<>();
+    boolean anyDue = false;
     for (ReplicaSet.ReplicaNode n : replicas.nodes().values()) {
       if (n.name().equals(replicas.self()) || n.ref() == null || !n.reachable() || !up.contains(n.name())) continue;
-      if (due.contains(n.name()) || (enabled && !lastDone.containsKey(n.name()))) return n;
-      if (!enabled) continue;
-      if (now - lastDone.get(n.name()) >= interval.toNanos()
-          && (oldest == null || lastDone.get(n.name()) < lastDone.get(oldest.name()))) oldest = n;
+      boolean isDue = due.contains(n.name())
+          || (enabled && (!lastDone.containsKey(n.name()) || now - lastDone.get(n.name()) >= interval.toNanos()));
+      anyDue |= isDue;
+      if (isDue || enabled) ready.add(n);
     }
-    return oldest;
+    return anyDue ? ready : List.of();
   }
 
-  private static void report(String peer, Stats s) {
+  private static void report(List<String> peers, CatchUpPass.Stats s) {
     if (s.behind() == 0) return; // nothing missed: nothing to say
-    log.info("Caught up from {}: {} of {} lists were behind; took {} ({} changes){} in {} ms.", peer, s.behind(), s.compared(),
+    log.info("Caught up from {}: {} of {} lists were behind; took {} ({} changes){} in {} ms.", peers, s.behind(), s.compared(),
         s.taken(), s.changes(), s.failed() > 0 ? ", " + s.failed() + " failed (repaired on their next write or next try)" : "",
         s.nanos() / 1_000_000);
-  }
-
-  private record Behind(String list, Position mine, Position theirs) {}
-
-  /** Compares every list with {@code peer}'s, then pulls what is behind here. */
-  private CompletionStage<Stats> from(ReplicaSet.ReplicaNode peer) {
-    long started = System.nanoTime();
-    return compare(peer, "", new ArrayList<>(), new int[1]).thenComposeAsync(found -> {
-      List<Behind> lagging = found.lagging;
-      if (lagging.isEmpty()) return CompletableFuture.completedFuture(new Stats(found.compared, 0, 0, 0, 0, System.nanoTime() - started));
-      log.info("Catching up from {}: {} of {} lists are behind here.", peer.name(), lagging.size(), found.compared);
-      behind.addAndGet(lagging.size());
-      long[] progress = {0, 0, 0, System.nanoTime()}; // taken, changes, failed, last report
-      return Source.from(lagging)
-          .mapAsyncUnordered(parallelism, b -> pull(peer, b))
-          .runWith(Sink.foreach(changes -> {
-            behind.decrementAndGet();
-            if (changes < 0) {
-              progress[2]++;
-            } else {
-              progress[0]++;
-              progress[1] += changes;
-              listsTaken.increment();
-              changesTaken.increment(changes);
-            }
-            if (System.nanoTime() - progress[3] > Duration.ofSeconds(5).toNanos()) {
-              progress[3] = System.nanoTime();
-              log.info("Catching up from {}: {} of {} lists taken ({} changes).", peer.name(), progress[0], lagging.size(), progress[1]);
-            }
-          }), system)
-          .thenApplyAsync(done -> new Stats(found.compared, lagging.size(), (int) progress[0], progress[1], (int) progress[2],
-              System.nanoTime() - started), system.executionContext());
-    }, system.executionContext());
-  }
-
-  private record Compared(int compared, List<Behind> lagging) {}
-
-  private CompletionStage<Compared> compare(ReplicaSet.ReplicaNode peer, String after, List<Behind> lagging, int[] compared) {
-    return Stages.on(system.executionContext(), AskPattern.<Replica.Command, Replica.Positions>ask(peer.ref(),
-        r -> new Replica.GetPositions(after, page, r), timeout, system.scheduler())).thenComposeAsync(answer -> {
-          SortedMap<String, Position> theirs = answer.lists();
-          if (theirs.isEmpty()) return CompletableFuture.completedFuture(new Compared(compared[0], lagging));
-          compared[0] += theirs.size();
-          return local.positionsOf(theirs.keySet()).thenCompose(mine -> {
-            theirs.forEach((list, position) -> {
-              if (position.isAfter(mine.get(list))) lagging.add(new Behind(list, mine.get(list), position));
-            });
-            return compare(peer, theirs.lastKey(), lagging, compared);
-          });
-        }, system.executionContext());
-  }
-
-  /** Pulls one list's delta; the number of changes taken, or -1 when it failed. */
-  private CompletionStage<Long> pull(ReplicaSet.ReplicaNode peer, Behind b) {
-    return Stages.on(system.executionContext(), AskPattern.<Replica.Command, Delta>ask(peer.ref(),
-            r -> new Replica.GetDelta(b.list(), b.mine(), r), timeout, system.scheduler()))
-        .thenComposeAsync(delta -> delta.received(system), system.executionContext())
-        .thenComposeAsync(delta -> local.applyDelta(delta, -1), system.executionContext())
-        .thenApply(r -> r.outcome() == Outcome.APPLIED ? Math.max(0, r.position().version() - b.mine().version()) : 0L)
-        .exceptionally(failure -> {
-          log.debug("Could not take {} from {}: {}", b.list(), peer.name(), Replication.reason(failure));
-          return -1L;
-        });
   }
 }

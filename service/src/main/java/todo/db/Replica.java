@@ -1,5 +1,6 @@
 package todo.db;
 
+import java.util.List;
 import java.util.SortedMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,6 +36,15 @@ public final class Replica {
   public record GetPosition(String list, ActorRef<Reply> replyTo) implements Command {}
 
   public record GetDelta(String list, Position since, ActorRef<Delta> replyTo) implements Command {}
+
+  /**
+   * Catch-up's ask: what copies at {@code since} lack, list by list. The answer holds the
+   * deltas of the first lists, as many as fit in one message; the asker asks again for the rest.
+   */
+  public record GetDeltas(SortedMap<String, Position> since, ActorRef<Deltas> replyTo) implements Command {}
+
+  /** Deltas in the order of the ask, at least one; a lone delta too big for a message has its rows in a stream. */
+  public record Deltas(List<Delta> deltas) implements CborSerializable {}
 
   /** A page of the lists this node holds, by name after {@code after}. */
   public record GetPositions(String after, int limit, ActorRef<Positions> replyTo) implements Command {}
@@ -87,6 +97,11 @@ public final class Replica {
         })
         .onMessage(GetDelta.class, m -> {
           store.delta(m.list(), m.since()).thenAccept(d -> m.replyTo().tell(d.toSend(system)));
+          return Behaviors.same();
+        })
+        .onMessage(GetDeltas.class, m -> {
+          store.deltas(m.since(), Delta.MESSAGE_BYTES).thenAccept(deltas -> m.replyTo().tell(new Deltas(
+              deltas.size() == 1 && deltas.get(0).estimatedBytes() > Delta.MESSAGE_BYTES ? List.of(deltas.get(0).toSend(system)) : deltas)));
           return Behaviors.same();
         })
         .onMessage(GetPositions.class, m -> {

@@ -26,6 +26,7 @@ final class ListCopy {
     if (update instanceof Stamped stamped) return applyChange(writer, stamped, replicaSet);
     if (update instanceof Pulled pulled) return applyDelta(writer, pulled.delta(), pulled.authority());
     if (update instanceof Promise promise) return promise(writer, promise, replicaSet);
+    if (update instanceof PulledPage page) return applyPage(writer, page);
     throw new IllegalArgumentException("cannot store " + update.getClass().getSimpleName());
   }
 
@@ -102,6 +103,13 @@ final class ListCopy {
     for (Delta.Request r : delta.requests()) if (r.version() > at.version()) ListTables.rememberRequest(writer, list, r);
     ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), Math.max(h.nextId(), delta.nextId()), promised, promisedBy, h.compacted()));
     return new Result(Outcome.APPLIED, delta.to(), promised);
+  }
+
+  /** Each delta of {@code page} as a pulled one, in order; the page keeps their results. */
+  private static Result applyPage(Connection writer, PulledPage page) throws SQLException {
+    List<Result> results = new java.util.ArrayList<>(page.deltas().size());
+    for (Delta d : page.deltas()) results.add(applyDelta(writer, d, -1));
+    return page.applied(results);
   }
 
   /**

@@ -126,6 +126,25 @@ final class SqliteFile implements AutoCloseable {
     return read(c -> ListCopy.delta(c, list, since));
   }
 
+  /**
+   * The deltas that copies at {@code since} (list by list, in name order) lack, in one read
+   * transaction: those of the first lists, as many as fit in {@code maxBytes} by
+   * {@link Delta#estimatedBytes()}, and always the first.
+   */
+  List<Delta> deltas(SortedMap<String, Position> since, int maxBytes) throws SQLException {
+    return read(c -> {
+      List<Delta> found = new ArrayList<>();
+      int bytes = 0;
+      for (var list : since.entrySet()) {
+        Delta d = ListCopy.delta(c, list.getKey(), list.getValue());
+        bytes += d.estimatedBytes();
+        if (!found.isEmpty() && bytes > maxBytes) break;
+        found.add(d);
+      }
+      return found;
+    });
+  }
+
   /** Where this copy of {@code list} stands. */
   Position position(String list) throws SQLException {
     return read(c -> ListTables.head(c, list).position());

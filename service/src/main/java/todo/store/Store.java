@@ -112,6 +112,16 @@ public final class Store {
     return enqueue(new Pulled(delta, authority));
   }
 
+  /**
+   * Brings each copy to its delta's {@code to()}, as {@link #applyDelta} pulled by this node
+   * does, all in one write: one transaction, one synced commit (catch-up's batch). The
+   * results are the deltas', in order.
+   */
+  public CompletionStage<List<Result>> applyDeltas(List<Delta> deltas) {
+    PulledPage page = new PulledPage(deltas);
+    return enqueue(page).thenApply(r -> page.results());
+  }
+
   /** Promises the server of {@code list} in {@code epoch} on {@code server} to take no older epoch's change. */
   public CompletionStage<Result> promise(String list, long epoch, String server, long replicaSet) {
     return enqueue(new Promise(list, epoch, server, replicaSet));
@@ -163,6 +173,15 @@ public final class Store {
   /** What a copy of {@code list} at {@code since} lacks of this node's: a delta, or a snapshot. */
   public CompletionStage<Delta> delta(String list, Position since) {
     return read("list " + list, () -> file.delta(list, since));
+  }
+
+  /**
+   * What copies at {@code since} lack of this node's, list by list in name order: the
+   * deltas of the first lists, as many as fit in {@code maxBytes} (at least one), read at
+   * one moment.
+   */
+  public CompletionStage<List<Delta>> deltas(SortedMap<String, Position> since, int maxBytes) {
+    return read("the lists", () -> file.deltas(since, maxBytes));
   }
 
   /** The latest client requests that changed {@code list}, newest first. */

@@ -54,4 +54,37 @@ class WireTest {
     var stamped = new Stamped(new Change.Remove("bob", 8, 4, "r2"), 3, 3, 0);
     assertThat(roundTrip(stamped)).isEqualTo(stamped);
   }
+
+  /**
+   * Catch-up's answer: as many deltas as {@link Delta#estimatedBytes()} lets into
+   * {@link Delta#MESSAGE_BYTES} are at most that many bytes on the wire, for short entries
+   * (where the fields' names weigh most) and for the longest titles in other alphabets.
+   */
+  @Test
+  void deltasFilledToTheBudgetFitInAMessage() {
+    var serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+    for (String title : List.of("e1", "Ж".repeat(Entry.MAX_TITLE))) {
+      int perList = title.length() > 100 ? 5 : 100;
+      List<Delta> deltas = new java.util.ArrayList<>();
+      int estimated = 0; // 147,336 for 98,969 bytes of short entries; 157,896 for 151,578 of the longest
+      for (int list = 0; ; list++) {
+        List<Delta.Row> rows = new java.util.ArrayList<>();
+        List<Delta.Request> requests = new java.util.ArrayList<>();
+        for (long v = 1; v <= perList; v++) {
+          rows.add(new Delta.Row(new Entry(v, LocalDate.parse("2018-12-19"), title, v % 3 == 0, v), v % 7 == 0, v + 1));
+          requests.add(new Delta.Request(java.util.UUID.randomUUID().toString(), v + 1, v));
+        }
+        var d = new Delta("catchup" + list, new Position(1, 1), new Position(2, perList + 1), perList + 1, 0,
+            List.of(new Delta.EpochStart(2, 2)), rows, requests);
+        if (!deltas.isEmpty() && estimated + d.estimatedBytes() > Delta.MESSAGE_BYTES) break;
+        estimated += d.estimatedBytes();
+        deltas.add(d);
+      }
+      var answer = new Replica.Deltas(deltas);
+      int bytes = serialization.serialize(answer).get().length;
+      assertThat(deltas).hasSizeGreaterThan(1);
+      assertThat(bytes).as("%d deltas of \"%s...\"", deltas.size(), title.substring(0, 1)).isLessThanOrEqualTo(Delta.MESSAGE_BYTES);
+      assertThat(roundTrip(answer)).isEqualTo(answer);
+    }
+  }
 }
