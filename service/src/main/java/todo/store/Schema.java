@@ -126,12 +126,14 @@ final class Schema {
       if (pageSize == PAGE_SIZE) return;
       long before = number(s, "PRAGMA page_count") * pageSize;
       long started = System.nanoTime();
-      s.execute("PRAGMA journal_mode=DELETE");
       try {
+        // SQLite answers with the mode it is in: WAL still, while another connection holds the file
+        if (!text(s, "PRAGMA journal_mode=DELETE").equalsIgnoreCase("delete")) throw new SQLException("the file is open elsewhere");
         s.execute("PRAGMA page_size=" + PAGE_SIZE);
         s.execute("VACUUM");
+        long now = number(s, "PRAGMA page_size");
         log.info("Store file {} rewritten from {}-byte to {}-byte pages, so that a change writes fewer bytes: {} -> {} bytes in {} ms.",
-            file, pageSize, PAGE_SIZE, before, number(s, "PRAGMA page_count") * PAGE_SIZE, (System.nanoTime() - started) / 1_000_000);
+            file, pageSize, now, before, number(s, "PRAGMA page_count") * now, (System.nanoTime() - started) / 1_000_000);
       } catch (SQLException e) {
         log.warn("Store file {} keeps its {}-byte pages (each change writes more bytes): cannot rewrite it: {}",
             file, pageSize, e.getMessage());
@@ -144,6 +146,13 @@ final class Schema {
   private static boolean exists(Statement s, String query) throws SQLException {
     try (ResultSet r = s.executeQuery(query)) {
       return r.next();
+    }
+  }
+
+  private static String text(Statement s, String query) throws SQLException {
+    try (ResultSet r = s.executeQuery(query)) {
+      r.next();
+      return r.getString(1);
     }
   }
 
