@@ -86,8 +86,8 @@ final class ListTables {
   static final int REQUESTS_KEPT = 1000;
 
   static void rememberRequest(Connection c, String list, Delta.Request r) throws SQLException {
-    update(c, "INSERT OR IGNORE INTO requests (list, id, version, entry_id) VALUES (?, ?, ?, ?)",
-        list, r.id(), r.version(), r.entryId());
+    update(c, "INSERT OR IGNORE INTO requests (list, version, id, entry_id) VALUES (?, ?, ?, ?)",
+        list, r.version(), r.id(), r.entryId());
     if (r.version() % 100 == 0) { // now and then, forget the old ones
       update(c, "DELETE FROM requests WHERE list = ? AND version <= ?", list, r.version() - REQUESTS_KEPT);
     }

@@ -26,6 +26,15 @@ import todo.list.TodoList;
  */
 final class SqliteFile implements AutoCloseable {
 
+  /**
+   * Pages the WAL takes before a commit copies them into the file (SQLite's default: 1,000).
+   * The copy writes each page once however many commits changed it meanwhile, and writes it
+   * whole into a 4 KiB page of the file's cache, so a longer WAL writes the pages that many
+   * changes share (a list's row, the last page of its entries) fewer times: 20,000 pages of
+   * 1 KiB, about 21 MB, wrote a quarter less per change than 1,000 over 1,000 busy lists.
+   */
+  static final int WAL_PAGES = 20_000;
+
   private final Path file;
   private final String synchronous;
   private Connection writer; // null after a failed transaction, until the next one opens it again
@@ -50,9 +59,12 @@ final class SqliteFile implements AutoCloseable {
     }
     writer = open(synchronous);
     writer.setAutoCommit(false);
-    Schema.create(writer);
+    Schema.create(writer, file.toString());
     replicaSet = ReplicaSetTable.read(writer);
     writer.commit();
+    writer.setAutoCommit(true);
+    Schema.resizePages(writer, file.toString());
+    writer.setAutoCommit(false);
     readers = new ArrayBlockingQueue<>(readConnections);
     for (int i = 0; i < readConnections; i++) readers.add(open(synchronous));
   }
@@ -60,7 +72,9 @@ final class SqliteFile implements AutoCloseable {
   private Connection open(String synchronous) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
     try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size=" + Schema.PAGE_SIZE); // for a new file; one that has pages keeps them
       s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA wal_autocheckpoint=" + WAL_PAGES);
       s.execute("PRAGMA synchronous=" + synchronous);
       s.execute("PRAGMA busy_timeout=10000");
     }
