@@ -112,7 +112,7 @@ for round in $(seq 1 "$rounds"); do
     "held the three $( [[ -f "$work/all-in" ]] && echo "$(( ($(cat "$work/all-in") - formed_at) / 1000000 )) ms later" || echo "not yet")"
   echo "$first list_servers_started=$started_first"
   echo "$steady list_servers_started=$(( $(servers_started) - started_first ))"
-  echo "ratio first/steady: $(awk -v a="$(rps "$first")" -v b="$(rps "$steady")" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+  echo "ratio first/steady: $(awk -v a="$(rps "$first")" -v b="$(rps "$steady")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then mkdir -p "$BENCH_KEEP_LOGS/$round" && cp "$work"/*.log "$BENCH_KEEP_LOGS/$round/"; fi
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do while [[ -e "/proc/$p" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do sleep 0.05; done; done
