@@ -46,7 +46,8 @@ public final class Database {
     Store store = Store.open(system, node, folder, settings.store(), metrics);
     ReplicaSet replicaSet = ReplicaSet.start(system, store, node);
     Replication replication = new Replication(system, store, replicaSet, settings.replication(), metrics);
-    ListStart listStart = new ListStart(system, store, replicaSet, replication, settings.replication());
+    Promises promises = new Promises(system, node, settings.replication().attemptTimeout(), metrics);
+    ListStart listStart = new ListStart(system, store, replicaSet, replication, settings.replication(), promises);
     system.systemActorOf(Replica.create(store, node), Replica.NAME, Props.empty());
     system.systemActorOf(CatchUp.create(system, store, replicaSet, settings.catchUp(), metrics), CatchUp.NAME, Props.empty());
     return new Database(store, replicaSet, replication, listStart);

@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.Patterns;
@@ -48,13 +46,16 @@ final class ListStart {
   private final ActorSystem<?> system;
   private final Replication replication;
   private final ReplicationSettings settings;
+  private final Promises promises;
 
-  ListStart(ActorSystem<?> system, Store local, ReplicaSet replicas, Replication replication, ReplicationSettings settings) {
+  ListStart(ActorSystem<?> system, Store local, ReplicaSet replicas, Replication replication, ReplicationSettings settings,
+            Promises promises) {
     this.system = system;
     this.local = local;
     this.replicas = replicas;
     this.replication = replication;
     this.settings = settings;
+    this.promises = promises;
   }
 
   /** A replica's answer to a starting server: promised, refused (it promised a newer one), or silent. */
@@ -92,7 +93,7 @@ final class ListStart {
       if (node.ref() == null || !node.reachable()) {
         asked.put(node.name(), CompletableFuture.completedFuture(new Answer(node.name(), null)));
       } else {
-        asked.put(node.name(), ask(node, r -> new Replica.Prepare(list, epoch, replicas.self(), config.version(), r))
+        asked.put(node.name(), promises.ask(node, list, epoch, config.version())
             .thenApplyAsync(r -> new Answer(node.name(), r), system.executionContext())
             .toCompletableFuture().exceptionally(noAnswer -> new Answer(node.name(), null)));
       }
@@ -226,9 +227,5 @@ final class ListStart {
       });
     }
     return result;
-  }
-
-  private CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message) {
-    return Stages.on(system.executionContext(), AskPattern.ask(node.ref(), message::apply, settings.attemptTimeout(), system.scheduler()));
   }
 }

@@ -1,6 +1,8 @@
 package todo.db;
 
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SortedMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,8 +32,16 @@ public final class Replica {
   /** {@code authority}: the epoch of the server sending it. */
   public record StoreDelta(Delta delta, long authority, ActorRef<Reply> replyTo) implements Command {}
 
-  /** A server of {@code list} starting in {@code epoch} on node {@code server}: promise, and say where your copy is. */
-  public record Prepare(String list, long epoch, String server, long replicaSet, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Servers of several lists starting on node {@code server}, each in the epoch
+   * {@code epochs} gives it, under version {@code replicaSet} of the replica set: promise
+   * each, in one write, and say where each copy is (see {@link Promises}).
+   */
+  public record Prepare(Map<String, Long> epochs, String server, long replicaSet, ActorRef<Prepared> replyTo)
+      implements Command {}
+
+  /** The answer to a {@link Prepare}: a reply for each of its lists. */
+  public record Prepared(Map<String, Reply> replies) implements CborSerializable {}
 
   public record GetPosition(String list, ActorRef<Reply> replyTo) implements Command {}
 
@@ -86,7 +96,11 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(Prepare.class, m -> {
-          answer(store.promise(m.list(), m.epoch(), m.server(), m.replicaSet()), node, m.replyTo());
+          store.promiseAll(m.epochs(), m.server(), m.replicaSet()).whenComplete((results, failure) -> {
+            Map<String, Reply> replies = new LinkedHashMap<>();
+            for (String list : m.epochs().keySet()) replies.put(list, reply(results == null ? null : results.get(list), failure, node));
+            m.replyTo().tell(new Prepared(replies));
+          });
           return Behaviors.same();
         })
         .onMessage(GetPosition.class, m -> {
@@ -113,8 +127,12 @@ public final class Replica {
 
   private static void answer(java.util.concurrent.CompletionStage<Result> result, String node,
                              ActorRef<Reply> replyTo) {
-    result.whenComplete((r, failure) -> replyTo.tell(failure == null
+    result.whenComplete((r, failure) -> replyTo.tell(reply(r, failure, node)));
+  }
+
+  private static Reply reply(Result r, Throwable failure, String node) {
+    return failure == null
         ? new Reply(node, r.outcome(), r.position(), r.promised(), null, r.replicaSet())
-        : new Reply(node, null, null, 0, Replication.reason(failure))));
+        : new Reply(node, null, null, 0, Replication.reason(failure));
   }
 }

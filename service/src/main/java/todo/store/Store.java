@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -125,6 +126,22 @@ public final class Store {
   /** Promises the server of {@code list} in {@code epoch} on {@code server} to take no older epoch's change. */
   public CompletionStage<Result> promise(String list, long epoch, String server, long replicaSet) {
     return enqueue(new Promise(list, epoch, server, replicaSet));
+  }
+
+  /**
+   * Promises the servers on {@code server} of several lists at once, each the epoch
+   * {@code epochs} gives it, under the same rule as {@link #promise}: offered to the writer
+   * together, so that they share a commit and its sync. Completes once all committed, with
+   * each list's result; fails if any could not be written (then none counts as promised).
+   */
+  public CompletionStage<Map<String, Result>> promiseAll(Map<String, Long> epochs, String server, long replicaSet) {
+    Map<String, CompletableFuture<Result>> written = new LinkedHashMap<>();
+    epochs.forEach((list, epoch) -> written.put(list, enqueue(new Promise(list, epoch, server, replicaSet)).toCompletableFuture()));
+    return CompletableFuture.allOf(written.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+      Map<String, Result> results = new LinkedHashMap<>();
+      written.forEach((list, result) -> results.put(list, result.join()));
+      return results;
+    });
   }
 
   private CompletionStage<Result> enqueue(Object update) {
