@@ -198,4 +198,13 @@ echo "live RESULT during_up_to_caught_up=$during ratio=$(ratio "$before" "$durin
 echo "live RESULT during_start_to_caught_up=$whole ratio=$(ratio "$before" "$whole") to_after=$(ratio "$later" "$whole")"
 echo "live RESULT after=$later ratio=$(ratio "$before" "$later")   (n3 caught up: 3 replicas)"
 echo "  (the live mix: $(grep -h RESULT "$work"/live.*.out | tr '\n' ' '))"
+# bench/run's figures (its contract: bench/run's head). The live ratio compares the mix while
+# n3 caught up with the mix once it had (three replicas both times), as the rate with n3
+# down is of two replicas.
+if (( changes == 100000 )); then
+  echo "RESULT catchup.seconds_100k=$(secs "$up_ms") s from n3's /health until its file held all $changes changes"
+else
+  echo "RESULT catchup.seconds_${changes}=$(secs "$up_ms") s target=<=$(awk -v c="$changes" 'BEGIN { print 5 * c / 100000 }') the --quick form: $changes changes"
+fi
+echo "RESULT catchup.live_ratio=$(ratio "$later" "$during") ratio the live mix while n3 caught up ($during) over after ($later)"
 echo "# done; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

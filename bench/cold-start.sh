@@ -15,6 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+source "$here/lib.sh"
 todo="${TODO:-$root/todo}"
 secs=15
 rounds=1
@@ -31,34 +32,14 @@ for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
 
-work="$(mktemp -d -t todo-bench-cold.XXXXXX)"
-pids=()
-cleanup() {
-  rc=$?
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  if (( rc != 0 )); then
-    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port: a loopback port nothing listens on now, from the ephemeral range's lower neighbours.
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 12000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+bench_workspace cold
 
 # launch NODE=PORT... [-- CONNECT]: `todo launch`, which returns once each node serves /health.
 launch() {
   local args=(launch --db-folder "$work/data" --log-folder "$work") out
   [[ -n "${connect:-}" ]] && args+=(--connect "$connect")
   out="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" "$todo" "${args[@]}" "$@")" || { echo "bench: todo launch failed"; return 1; }
-  while read -r _ p _; do pids+=("$p"); done <<<"$out"
+  while read -r _ p _; do bench_pids+=("$p"); done <<<"$out"
 }
 
 # formed PORT: the node lists the two others as members that are up.
@@ -92,6 +73,7 @@ echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | he
 echo "# commit: $(git -C "$(dirname "$todo")" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: ${TODO_JAVA_OPTS:-the launcher defaults}"
 "$todo" version >/dev/null # builds the jar now if it is stale, not during a measurement
 
+ratios=() errors=0
 for round in $(seq 1 "$rounds"); do
   rm -rf "$work/data" "$work"/*.log "$work/all-in"
   epmd_port="$(free_port)" p1="$(free_port)" p2="$(free_port)" p3="$(free_port)"
@@ -114,7 +96,12 @@ for round in $(seq 1 "$rounds"); do
   echo "$steady list_servers_started=$(( $(servers_started) - started_first ))"
   echo "ratio first/steady: $(awk -v a="$(rps "$first")" -v b="$(rps "$steady")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then mkdir -p "$BENCH_KEEP_LOGS/$round" && cp "$work"/*.log "$BENCH_KEEP_LOGS/$round/"; fi
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while [[ -e "/proc/$p" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null; do sleep 0.05; done; done
-  pids=()
+  for p in "${bench_pids[@]}"; do end_pid "$p"; done
+  bench_pids=()
+  ratios+=("$(ratio "$(rps "$first")" "$(rps "$steady")")")
+  errors=$(( errors + $(sed -n 's/.* errors=\([0-9]*\).*/\1/p' <<<"$first") ))
 done
+# bench/run's figures: means over the rounds, errors in all first windows
+result cold.first15s_to_steady "$(printf '%s\n' "${ratios[@]}" | awk '{ s += $1 } END { printf "%.2f", s / NR }')" ratio \
+  "first ${secs} s over the next ${secs} s, mean of $rounds round(s): ${ratios[*]}"
+result cold.errors "$errors" count "non-2xx, time-outs and socket errors in the first ${secs} s of $rounds round(s)"

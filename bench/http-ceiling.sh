@@ -3,7 +3,7 @@
 # pekko-http server (bench/HelloServer.java: the same Pekko settings, no cluster, no routes),
 # alternating, and the ratio of the two; then the book mix (bench/load-mix.lua) on the same
 # node, and its ratio to /health.
-# Usage: bench/http-ceiling.sh [seconds per run, default 10] [rounds, default 3] [CHECKOUT...]
+# Usage: bench/http-ceiling.sh [--quick | SECONDS_PER_RUN (10) ROUNDS (3)] [CHECKOUT...]   (--quick: 5 s, 1 round)
 # Each CHECKOUT (default: this one) is a folder with ./todo and its built jar: give two (a
 # "before" and an "after") to compare them in the same run; their nodes run side by side and
 # are measured in turn. The bare server runs on the first checkout's jar. Every JVM gets the
@@ -11,32 +11,22 @@
 # Wrap it in flock on a shared machine. Starts everything on loopback, ends it by pid on exit.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-secs="${1:-10}"
-rounds="${2:-3}"
-shift $(( $# < 2 ? $# : 2 ))
+root="$(dirname "$here")"
+source "$here/lib.sh"
+if [[ "${1:-}" == --quick ]]; then
+  secs=5 rounds=1; shift
+else
+  secs="${1:-10}" rounds="${2:-3}"
+  shift $(( $# < 2 ? $# : 2 ))
+fi
 checkouts=("$@")
-(( ${#checkouts[@]} > 0 )) || checkouts=("$(dirname "$here")")
+(( ${#checkouts[@]} > 0 )) || checkouts=("$root")
 connections="${BENCH_CONNECTIONS:-28}"
-jvm_opts="${TODO_JAVA_OPTS:--XX:+UseParallelGC -Xms256m -Xmx512m}" # ./todo's defaults
+jvm_opts="${TODO_JAVA_OPTS:-$(launcher_flags)}" # ./todo's defaults
 command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 2; }
 
-work="$(mktemp -d -t todo-http-ceiling.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workspace http-ceiling
 
-# free_port: a loopback port nothing answers on.
-free_port() {
-  local p
-  while :; do
-    p=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 
 # run NAME URL [wrk arguments...]: one wrk run; prints its RESULT fields.
 run() {
@@ -50,7 +40,7 @@ echo "# wrk -t2 -c$connections, ${secs}s per run after one warm-up run each; $ro
 
 hello_port="$(free_port)"
 java $jvm_opts -cp "${checkouts[0]}/service/target/todo.jar" "$here/HelloServer.java" "$hello_port" >"$work/hello.log" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 declare -a node_port=() label=()
 for i in "${!checkouts[@]}"; do
   c="${checkouts[$i]}"
@@ -59,7 +49,7 @@ for i in "${!checkouts[@]}"; do
   launched="$(TODO_JAVA_OPTS="$jvm_opts" "$c/todo" launch --db-folder "$work/data$i" --log-folder "$work" \
     "bench$i@127.0.0.1=${node_port[$i]}" 2>"$work/launch$i.log")" \
     || { echo "bench: the node of $c did not start"; cat "$work/launch$i.log"; exit 1; }
-  pids+=("$(cut -d' ' -f2 <<<"$launched")")
+  bench_pids+=("$(cut -d' ' -f2 <<<"$launched")")
 done
 for _ in $(seq 100); do grep -q "hello server on" "$work/hello.log" && break; sleep 0.2; done
 grep -q "hello server on" "$work/hello.log" || { echo "bench: the bare server did not start"; cat "$work/hello.log"; exit 1; }
@@ -92,3 +82,8 @@ for i in "${!checkouts[@]}"; do
   awk -v l="${label[$i]}" -v h="${sum[$i,h]}" -v m="${sum[$i,m]}" -v n="$rounds" \
     'BEGIN {printf "mean %s: health/bare=%.2f (target >= 0.85) mix/health=%.2f (target >= 0.6)\n", l, h / n, m / n}'
 done
+# bench/run's figures: the first checkout's means
+result http.health_to_bare "$(awk -v h="${sum[0,h]}" -v n="$rounds" 'BEGIN { printf "%.2f", h / n }')" ratio \
+  "wrk -t2 -c$connections -d${secs}s, mean of $rounds rounds: GET /health over a bare pekko-http server's GET /"
+result single.mix_to_health "$(awk -v m="${sum[0,m]}" -v n="$rounds" 'BEGIN { printf "%.2f", m / n }')" ratio \
+  "the book mix over GET /health, same node, same run"

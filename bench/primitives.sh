@@ -6,7 +6,7 @@
 # Global.registerName+unregisterName and Global.whereisName (bench/primitives/Primitives.jsh).
 # Prints per operation the mean, p50 and p99 in ms.
 #
-# Usage: bench/primitives.sh [N [ROUNDS [JAR...]]]
+# Usage: bench/primitives.sh [--quick | N [ROUNDS]] [JAR...]   (--quick: N=300, 1 round)
 #   N       operations of each kind per round (default 2000), after a warm-up pass of N/2 of each
 #   ROUNDS  rounds (default 2); each round runs every JAR in turn, the order flipping
 #           each round, so that a before/after pair compares within one run
@@ -17,31 +17,21 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-n="${1:-2000}"
-rounds="${2:-2}"
-shift $(( $# < 2 ? $# : 2 ))
+source "$here/lib.sh"
+if [[ "${1:-}" == --quick ]]; then
+  n=300 rounds=1; shift
+else
+  n="${1:-2000}" rounds="${2:-2}"
+  shift $(( $# < 2 ? $# : 2 ))
+fi
 jars=("$@")
 if (( ${#jars[@]} == 0 )); then
   "$root/todo" version >/dev/null # builds the jar now if it is stale, not during a measurement
   jars=("$root/service/target/todo.jar")
 fi
-java_opts=(${TODO_JAVA_OPTS:--XX:+UseParallelGC -Xms256m -Xmx512m}) # the launcher's
-work="$(mktemp -d -t todo-bench-primitives.XXXXXX)"
+java_opts=(${TODO_JAVA_OPTS:-$(launcher_flags)}) # the launcher's
+bench_workspace primitives
 node_pid=""
-cleanup() {
-  [[ -n "$node_pid" ]] && kill -9 "$node_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    [[ -z "$(ss -Htln "sport = :$p")" ]] && { echo "$p"; return; }
-  done
-}
 
 # one_run JAR: a node p1 through `todo launch`, a shell node that times the primitives against it, p1's end.
 one_run() {
@@ -52,10 +42,11 @@ one_run() {
     "p1@127.0.0.1=$(free_port)" 2>"$work/launch.log")" \
     || { echo "bench: the node did not start"; cat "$work/launch.log" "$work/p1.log" 2>/dev/null; exit 1; }
   node_pid="$(cut -d' ' -f2 <<<"$launched")"
+  bench_pids=("$node_pid")
   BENCH_TARGET=p1@127.0.0.1 BENCH_N="$n" java "${java_opts[@]}" -jar "$jar" shell --name bench@127.0.0.1 \
     --connect p1@127.0.0.1 --eval "$(cat "$here/primitives/Primitives.jsh")" \
     >"$work/shell.out" 2>&1 || { echo "bench: the shell failed"; tail -n 30 "$work/shell.out"; exit 1; }
-  grep "^RESULT" "$work/shell.out" | sed "s|^|jar=$jar |"
+  grep "^RESULT" "$work/shell.out" | sed "s|^RESULT |jar=$jar |" | tee -a "$work/results"
   kill -9 "$node_pid"
   while [[ -e "/proc/$node_pid" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$node_pid/status" 2>/dev/null; do sleep 0.05; done
   node_pid=""
@@ -73,3 +64,12 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 echo "# done; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# bench/run's figures, from the first jar: p50s over all rounds' mean, ratios to the bare ask
+p50() { grep "^jar=${jars[0]} op=$1 " "$work/results" | sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' | awk '{ s += $1 } END { printf "%.3f", s / NR }'; }
+ask="$(p50 pekko-ask)"
+result primitives.send_rtt_to_ask "$(ratio "$(p50 send-receive)" "$ask")" ratio "p50 $(p50 send-receive) ms over a bare Pekko ask's $ask ms (TLS, same association)"
+result primitives.rpc_to_ask "$(ratio "$(p50 rpc-call)" "$ask")" ratio "p50 $(p50 rpc-call) ms"
+result primitives.register_unregister_ms "$(p50 register-unregister)" ms "p50"
+result primitives.whereis_ms "$(p50 whereis)" ms "p50"
+result primitives.spawn_ms "$(p50 spawn)" ms "p50 of Node.spawn on the other node"
