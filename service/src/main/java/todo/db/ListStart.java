@@ -30,7 +30,9 @@ import todo.Stages;
  * server that lost its place (paused, partitioned) cannot get another change
  * acknowledged. It continues from the newest copy among those that promised
  * ({@link Position}); with promises from a majority, that copy holds every acknowledged
- * change. The replicas that promised but hold another copy are sent what they lack.
+ * change. The replicas that promised but hold another copy are sent what they lack. The
+ * promises go through {@link Promises}, which carries those of lists starting together to
+ * each replica in one message.
  */
 final class ListStart {
 
