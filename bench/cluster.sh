@@ -202,7 +202,7 @@ single="$(wrk_mix "single load-mix wrk -t2 -c28 -d${secs}s" 2 28 "$secs" s1)"; e
 echo "single peak_rss_mb: s1=$(rss_mb "${pid[s1]}")"
 stop_all
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "RESULT failover.median_s=$(sed -n 's/median_s=\([^ ]*\).*/\1/p' <<<"$failover_figures") s kill -9 of a list's node to its entry read through a survivor ($failover_figures)"
 echo "RESULT leave.longest_gap_ms=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$leave_out") ms graceful leave (SIGTERM of a list's node): longest gap between answers to a client every ~10 ms, $(grep -o 'non_200=[0-9]*' <<<"$leave_out")"
 echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s"

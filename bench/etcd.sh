@@ -105,7 +105,7 @@ done
 # mean SYSTEM SHAPE FIELD: the mean of a field over the rounds.
 mean() { awk -v s="$1" -v sh="$2" -v k="$3" '$1 == s && $2 == sh { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) { t += kv[2]; n++ } } }
   END { printf "%.2f", n ? t / n : 0 }' "$work/runs"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 for s in "${shapes[@]}"; do
   ours="$(mean ours "$s" rps)"; theirs="$(mean etcd "$s" rps)"
   echo "RESULT etcd.${s}_ratio=$(ratio "$ours" "$theirs") ratio ours $ours req/s (p99 $(mean ours "$s" p99_ms) ms, $(mean ours "$s" cpu_ms_per_request) ms CPU per request on 3 nodes) / etcd $theirs req/s (p99 $(mean etcd "$s" p99_ms) ms, $(mean etcd "$s" cpu_ms_per_request) ms CPU per request on 3 members), wrk -t2 -c28 -d${secs}s through one node, mean of $rounds round(s)"
