@@ -25,6 +25,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+source "$here/lib.sh"
 lists=1000 changes=100000 warm=15 base=10 after=10 max_catch_up=300
 while (( $# > 0 )); do
   case "$1" in
@@ -45,21 +46,12 @@ cleanup() {
   local rc=$?
   for p in "${pid[@]}" "${loads[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   { wait; } 2>/dev/null || true
-  if (( rc != 0 )); then
-    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
-  fi
+  (( rc == 0 )) || print_logs
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    [[ -z "$(ss -Htln "sport = :$p")" ]] && { echo "$p"; return; }
-  done
-}
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; } # MS
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
@@ -106,7 +98,7 @@ rate() {
 only_each_other() { sees n1 n2@127.0.0.1 && sees n2 n1@127.0.0.1; }
 all_stored() { (( $(stored_changes n1) >= changes )); }
 copies_agree() { [[ "$(positions n1)" == "$(positions n2)" ]]; }
-ratio() { awk -v a="${1%%/*}" -v b="${2%%/*}" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9]/) printf "%.2f", b / a; else print "n/a" }'; }
+rate_ratio() { awk -v a="${1%%/*}" -v b="${2%%/*}" 'BEGIN { if (a + 0 > 0 && b ~ /^[0-9]/) printf "%.2f", b / a; else print "n/a" }'; }
 
 echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }${BENCH_N3_JAVA_OPTS:+BENCH_N3_JAVA_OPTS='$BENCH_N3_JAVA_OPTS' }bench/catch-up.sh $* (nodes from $root)"
 echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -194,9 +186,9 @@ during="$(rate "$t_up" "$t_done")"
 whole="$(rate "$t_start" "$t_done")"
 later="$(rate "$t_done" "$t_l1")"
 echo "live RESULT before=$before   (n3 down: 2 replicas)"
-echo "live RESULT during_up_to_caught_up=$during ratio=$(ratio "$before" "$during") to_after=$(ratio "$later" "$during")"
-echo "live RESULT during_start_to_caught_up=$whole ratio=$(ratio "$before" "$whole") to_after=$(ratio "$later" "$whole")"
-echo "live RESULT after=$later ratio=$(ratio "$before" "$later")   (n3 caught up: 3 replicas)"
+echo "live RESULT during_up_to_caught_up=$during ratio=$(rate_ratio "$before" "$during") to_after=$(rate_ratio "$later" "$during")"
+echo "live RESULT during_start_to_caught_up=$whole ratio=$(rate_ratio "$before" "$whole") to_after=$(rate_ratio "$later" "$whole")"
+echo "live RESULT after=$later ratio=$(rate_ratio "$before" "$later")   (n3 caught up: 3 replicas)"
 echo "  (the live mix: $(grep -h RESULT "$work"/live.*.out | tr '\n' ' '))"
 # bench/run's figures (its contract: bench/run's head). The live ratio compares the mix while
 # n3 caught up with the mix once it had (three replicas both times), as the rate with n3
@@ -206,5 +198,5 @@ if (( changes == 100000 )); then
 else
   echo "RESULT catchup.seconds_${changes}=$(secs "$up_ms") s target=<=$(awk -v c="$changes" 'BEGIN { print 5 * c / 100000 }') the --quick form: $changes changes"
 fi
-echo "RESULT catchup.live_ratio=$(ratio "$later" "$during") ratio the live mix while n3 caught up ($during) over after ($later)"
+echo "RESULT catchup.live_ratio=$(rate_ratio "$later" "$during") ratio the live mix while n3 caught up ($during) over after ($later)"
 echo "# done; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

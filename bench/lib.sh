@@ -8,6 +8,7 @@
 #   result NAME VALUE UNIT [NOTE...]   a figure for bench/run (its contract: bench/run's head)
 #   ratio A B [FORMAT]     A / B, 0 when B is 0
 #   end_pid PID            SIGKILL, and wait until the process is gone (it is not our child)
+#   print_logs             the last lines of each log in $work (what a failed run shows)
 # Before sourcing, set `root` (the checkout).
 
 bench_pids=()
@@ -22,10 +23,13 @@ bench_cleanup() {
   local rc=$? p log
   for p in "${bench_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   { wait; } 2>/dev/null || true
-  if (( rc != 0 )); then
-    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
-  fi
+  (( rc == 0 )) || print_logs
   rm -rf "$work"
+}
+
+print_logs() {
+  local log
+  for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
 }
 
 # Picked at random above 20000, below the kernel's own ephemeral ports (32768 and up); a

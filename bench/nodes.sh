@@ -7,6 +7,8 @@
 # started here by pid and removes the folder on exit (the nodes' last log lines are
 # printed when the script fails, and kept in the folder BENCH_KEEP_LOGS names, when set).
 
+source "$here/lib.sh"
+
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
@@ -24,7 +26,7 @@ cleanup() {
   for n in "${!holder[@]}"; do kill -9 "${holder[$n]}" 2>/dev/null || true; done
   { wait; } 2>/dev/null || true
   if (( rc != 0 )); then
-    for log in "$work"/*.log; do [[ -f "$log" ]] && { echo "--- last lines of $(basename "$log")"; tail -n 15 "$log"; }; done
+    print_logs
     if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then # a folder to keep the nodes' whole logs in when a run fails
       mkdir -p "$BENCH_KEEP_LOGS" && cp "$work"/*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null && echo "--- logs kept in $BENCH_KEEP_LOGS"
     fi
@@ -34,15 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# free_port: a loopback port nothing listens on now (picked at random above 20000, where the
-# kernel's own ephemeral ports, 32768 and up, are less dense; a race is still possible).
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-}
 epmd_port="$(free_port)"
 # The launcher's default JVM flags, as the todo script holds them.
 launcher_flags="$(sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root/todo")"
