@@ -9,21 +9,17 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import todo.TestNodes;
-import todo.TodoSystem;
 
 /**
  * Bad input is a 400 with a one-line reason, never a 500, and never a write: a table of
@@ -45,24 +41,15 @@ class BadInputTest {
   private static final byte[] OVER_64_KIB = ("{\"title\":\"Dentist\",\"pad\":\"" + "x".repeat(70_000) + "\"}")
       .getBytes(StandardCharsets.UTF_8);
 
-  @TempDir static Path dir;
-  private static TodoSystem node;
-  private static Web web;
+  @RegisterExtension static final OneNode node = new OneNode("web");
   private static JsonNode existing;
 
   @BeforeAll
   static void start() {
-    node = TestNodes.start("web", dir);
-    web = new Web(node);
-    HttpResponse<String> created = web.postJson("/api/lists/" + PATCHED + "/entries",
+    HttpResponse<String> created = node.web().postJson("/api/lists/" + PATCHED + "/entries",
         "{\"title\":\"Dentist\",\"date\":\"" + DAY + "\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     existing = Web.json(created);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.stop();
   }
 
   // ---- the table
@@ -235,8 +222,8 @@ class BadInputTest {
 
   private static Answer send(Bad bad) {
     if (bad.raw()) {
-      Web.Raw r = bad.key() == null ? web.raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body())
-          : web.raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body(), "Idempotency-Key", bad.key());
+      Web.Raw r = bad.key() == null ? node.web().raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body())
+          : node.web().raw(bad.method(), bad.target(), "127.0.0.1:" + node.httpPort(), bad.body(), "Idempotency-Key", bad.key());
       return new Answer(r.status(), r.header("Content-Type").orElse(""), r.body());
     }
     BodyPublisher body = bad.body() == null ? BodyPublishers.noBody()
@@ -245,7 +232,7 @@ class BadInputTest {
     java.util.List<String> headers = new java.util.ArrayList<>();
     if (bad.body() != null) headers.addAll(java.util.List.of("Content-Type", "application/json"));
     if (bad.key() != null) headers.addAll(java.util.List.of("Idempotency-Key", bad.key()));
-    HttpResponse<String> r = web.send(bad.method(), bad.target(), body, headers.toArray(String[]::new));
+    HttpResponse<String> r = node.web().send(bad.method(), bad.target(), body, headers.toArray(String[]::new));
     return new Answer(r.statusCode(), Web.contentType(r), r.body());
   }
 
@@ -269,7 +256,7 @@ class BadInputTest {
   // ---- after the table: nothing was written
 
   private static JsonNode describe(String list) {
-    HttpResponse<String> response = web.get("/api/lists/" + Web.segment(list));
+    HttpResponse<String> response = node.web().get("/api/lists/" + Web.segment(list));
     assertThat(response.statusCode()).isEqualTo(200);
     return Web.json(response);
   }
@@ -286,20 +273,20 @@ class BadInputTest {
   @Order(2)
   @Test
   void theTargetedListHasNoEntries() {
-    assertThat(web.get(ENTRIES).body()).isEqualTo("[]");
+    assertThat(node.web().get(ENTRIES).body()).isEqualTo("[]");
   }
 
   @Order(2)
   @Test
   void theBookApiShowsNoEntriesOnTheTargetedList() {
-    assertThat(web.get("/entries?list=" + LIST + "&date=" + DAY).body()).isEmpty();
-    assertThat(web.get("/entries?list=" + LIST + "&date=" + LocalDate.now()).body()).isEmpty();
+    assertThat(node.web().get("/entries?list=" + LIST + "&date=" + DAY).body()).isEmpty();
+    assertThat(node.web().get("/entries?list=" + LIST + "&date=" + LocalDate.now()).body()).isEmpty();
   }
 
   @Order(2)
   @Test
   void theExistingEntryIsUnchanged() {
-    assertThat(Web.json(web.get(ENTRY))).isEqualTo(existing);
+    assertThat(Web.json(node.web().get(ENTRY))).isEqualTo(existing);
     assertThat(describe(PATCHED).get("version").asLong()).isEqualTo(1);
   }
 
@@ -317,15 +304,15 @@ class BadInputTest {
   void titleOf1000CharactersIsAccepted() {
     String title = "t".repeat(1000);
 
-    assertThat(web.post("/add_entry?list=title-1000&date=" + DAY + "&title=" + title).statusCode()).isEqualTo(200);
-    assertThat(web.get("/entries?list=title-1000&date=" + DAY).body()).isEqualTo(DAY + " " + title);
+    assertThat(node.web().post("/add_entry?list=title-1000&date=" + DAY + "&title=" + title).statusCode()).isEqualTo(200);
+    assertThat(node.web().get("/entries?list=title-1000&date=" + DAY).body()).isEqualTo(DAY + " " + title);
   }
 
   @Test
   void titleOf1000CharactersIsAcceptedAsJson() {
     String title = "t".repeat(1000);
 
-    HttpResponse<String> response = web.postJson("/api/lists/title-1000-json/entries", "{\"title\":\"" + title + "\"}");
+    HttpResponse<String> response = node.web().postJson("/api/lists/title-1000-json/entries", "{\"title\":\"" + title + "\"}");
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(Web.json(response).get("title").asText()).isEqualTo(title);
@@ -335,16 +322,16 @@ class BadInputTest {
   void listNameOf200CharactersIsAccepted() {
     String name = "n".repeat(200);
 
-    assertThat(web.post("/add_entry?list=" + name + "&date=" + DAY + "&title=Dentist").statusCode()).isEqualTo(200);
-    assertThat(web.get("/entries?list=" + name + "&date=" + DAY).body()).isEqualTo(DAY + " Dentist");
+    assertThat(node.web().post("/add_entry?list=" + name + "&date=" + DAY + "&title=Dentist").statusCode()).isEqualTo(200);
+    assertThat(node.web().get("/entries?list=" + name + "&date=" + DAY).body()).isEqualTo(DAY + " Dentist");
   }
 
   @Test
   void keyOf200CharactersIsAccepted() {
     String key = "k".repeat(200);
 
-    assertThat(web.post("/add_entry?list=key-200&date=" + DAY + "&title=Dentist&request=" + key).statusCode()).isEqualTo(200);
-    assertThat(web.send("POST", "/api/lists/key-200-json/entries", BodyPublishers.ofString("{\"title\":\"Dentist\"}"),
+    assertThat(node.web().post("/add_entry?list=key-200&date=" + DAY + "&title=Dentist&request=" + key).statusCode()).isEqualTo(200);
+    assertThat(node.web().send("POST", "/api/lists/key-200-json/entries", BodyPublishers.ofString("{\"title\":\"Dentist\"}"),
         "Content-Type", "application/json", "Idempotency-Key", key).statusCode()).isEqualTo(201);
   }
 
@@ -355,7 +342,7 @@ class BadInputTest {
     String body = head + "x".repeat(64 * 1024 - head.length() - tail.length()) + tail;
     assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(64 * 1024);
 
-    assertThat(web.postJson("/api/lists/body-64k/entries", body).statusCode()).isEqualTo(201);
+    assertThat(node.web().postJson("/api/lists/body-64k/entries", body).statusCode()).isEqualTo(201);
   }
 
   // ---- once bugs, now regression tests

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import todo.TestNodes;
-import todo.TodoSystem;
 
 /**
  * The book's session (Elixir in Action, ch. 12), over real HTTP:
@@ -22,32 +17,19 @@ import todo.TodoSystem;
  */
 class BookApiTest {
 
-  @TempDir static Path dir;
-  private static TodoSystem node;
-  private static Web web;
-
-  @BeforeAll
-  static void start() {
-    node = TestNodes.start("web", dir);
-    web = new Web(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.stop();
-  }
+  @RegisterExtension static final OneNode node = new OneNode("web");
 
   private static HttpResponse<String> addEntry(String list, String date, String title) {
-    return web.post("/add_entry?list=" + Web.param(list) + "&date=" + date + "&title=" + Web.param(title));
+    return node.web().post("/add_entry?list=" + Web.param(list) + "&date=" + date + "&title=" + Web.param(title));
   }
 
   private static HttpResponse<String> entries(String list, String date) {
-    return web.get("/entries?list=" + Web.param(list) + "&date=" + date);
+    return node.web().get("/entries?list=" + Web.param(list) + "&date=" + date);
   }
 
   @Test
   void addEntryAnswersOkAsPlainText() {
-    HttpResponse<String> response = web.post("/add_entry?list=ok-answer&date=2018-12-19&title=Dentist");
+    HttpResponse<String> response = node.web().post("/add_entry?list=ok-answer&date=2018-12-19&title=Dentist");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Web.contentType(response)).startsWith("text/plain");
@@ -56,9 +38,9 @@ class BookApiTest {
 
   @Test
   void addEntryThenReadItBack() {
-    web.post("/add_entry?list=bob&date=2018-12-19&title=Dentist");
+    node.web().post("/add_entry?list=bob&date=2018-12-19&title=Dentist");
 
-    HttpResponse<String> response = web.get("/entries?list=bob&date=2018-12-19");
+    HttpResponse<String> response = node.web().get("/entries?list=bob&date=2018-12-19");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("2018-12-19 Dentist");
@@ -68,8 +50,8 @@ class BookApiTest {
   void addEntrySentTwiceWithOneRequestParameterIsStoredOnce() {
     String add = "/add_entry?list=book-key&date=2018-12-19&title=Dentist&request=a1b2c3";
 
-    HttpResponse<String> first = web.post(add);
-    HttpResponse<String> again = web.post(add);
+    HttpResponse<String> first = node.web().post(add);
+    HttpResponse<String> again = node.web().post(add);
 
     assertThat(first.statusCode() + " " + first.body()).isEqualTo("200 OK");
     assertThat(again.statusCode() + " " + again.body()).isEqualTo("200 OK");
@@ -78,9 +60,9 @@ class BookApiTest {
 
   @Test
   void addEntryWithARequestParameterUsedForAnotherTitleIs422() {
-    web.post("/add_entry?list=book-key-reused&date=2018-12-19&title=Dentist&request=r-1");
+    node.web().post("/add_entry?list=book-key-reused&date=2018-12-19&title=Dentist&request=r-1");
 
-    HttpResponse<String> other = web.post("/add_entry?list=book-key-reused&date=2018-12-19&title=Shopping&request=r-1");
+    HttpResponse<String> other = node.web().post("/add_entry?list=book-key-reused&date=2018-12-19&title=Shopping&request=r-1");
 
     assertThat(other.statusCode()).isEqualTo(422);
     assertThat(entries("book-key-reused", "2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
@@ -148,7 +130,7 @@ class BookApiTest {
 
   @Test
   void plusInTheQueryIsASpace() {
-    web.post("/add_entry?list=plus&date=2018-12-19&title=Buy+milk");
+    node.web().post("/add_entry?list=plus&date=2018-12-19&title=Buy+milk");
 
     assertThat(entries("plus", "2018-12-19").body()).isEqualTo("2018-12-19 Buy milk");
   }
@@ -169,7 +151,7 @@ class BookApiTest {
 
   @Test
   void aPostWithABodyIsStillReadFromTheQuery() {
-    HttpResponse<String> response = web.send("POST", "/add_entry?list=with-body&date=2018-12-19&title=Dentist",
+    HttpResponse<String> response = node.web().send("POST", "/add_entry?list=with-body&date=2018-12-19&title=Dentist",
         BodyPublishers.ofString(""), "Content-Type", "application/x-www-form-urlencoded");
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -188,7 +170,7 @@ class BookApiTest {
       "GET,    /entries/more?list=wrong-method&date=2018-12-19",
   })
   void anyOtherRouteIsNotFound(String method, String target) {
-    HttpResponse<String> response = web.send(method, target, BodyPublishers.noBody());
+    HttpResponse<String> response = node.web().send(method, target, BodyPublishers.noBody());
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.body()).isEqualTo("not found");
@@ -196,7 +178,7 @@ class BookApiTest {
 
   @Test
   void getOnAddEntryStoresNothing() {
-    web.get("/add_entry?list=get-add&date=2018-12-19&title=Dentist");
+    node.web().get("/add_entry?list=get-add&date=2018-12-19&title=Dentist");
 
     assertThat(entries("get-add", "2018-12-19").body()).isEmpty();
   }

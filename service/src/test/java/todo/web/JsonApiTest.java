@@ -7,22 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import todo.TestNodes;
-import todo.TodoSystem;
 
 /**
  * The JSON API after the Todo-Backend conventions (todobackend.com), the cluster and
@@ -32,20 +27,7 @@ class JsonApiTest {
 
   private static final String NODE = "web@localhost";
 
-  @TempDir static Path dir;
-  private static TodoSystem node;
-  private static Web web;
-
-  @BeforeAll
-  static void start() {
-    node = TestNodes.start("web", dir);
-    web = new Web(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.stop();
-  }
+  @RegisterExtension static final OneNode node = new OneNode("web");
 
   // ---- helpers
 
@@ -54,7 +36,7 @@ class JsonApiTest {
   }
 
   private static JsonNode create(String list, String json) {
-    HttpResponse<String> response = web.postJson(entries(list), json);
+    HttpResponse<String> response = node.web().postJson(entries(list), json);
     assertThat(response.statusCode()).as("POST %s %s: %s", entries(list), json, response.body()).isEqualTo(201);
     return Web.json(response);
   }
@@ -64,16 +46,16 @@ class JsonApiTest {
   }
 
   private static HttpResponse<String> follow(String method, JsonNode entry) {
-    return web.sendTo(method, entry.get("url").asText(), BodyPublishers.noBody());
+    return node.web().sendTo(method, entry.get("url").asText(), BodyPublishers.noBody());
   }
 
   private static HttpResponse<String> patch(JsonNode entry, String json) {
-    return web.sendTo("PATCH", entry.get("url").asText(), BodyPublishers.ofString(json),
+    return node.web().sendTo("PATCH", entry.get("url").asText(), BodyPublishers.ofString(json),
         "Content-Type", "application/json");
   }
 
   private static JsonNode all(String list) {
-    HttpResponse<String> response = web.get(entries(list));
+    HttpResponse<String> response = node.web().get(entries(list));
     assertThat(response.statusCode()).isEqualTo(200);
     return Web.json(response);
   }
@@ -83,7 +65,7 @@ class JsonApiTest {
   }
 
   private static JsonNode describe(String list) {
-    HttpResponse<String> response = web.get("/api/lists/" + Web.segment(list));
+    HttpResponse<String> response = node.web().get("/api/lists/" + Web.segment(list));
     assertThat(response.statusCode()).isEqualTo(200);
     return Web.json(response);
   }
@@ -92,18 +74,18 @@ class JsonApiTest {
 
   @Test
   void postAnswers201WithTheNewEntry() {
-    HttpResponse<String> response = web.postJson(entries("create"), "{\"title\":\"Dentist\",\"date\":\"2018-12-19\"}");
+    HttpResponse<String> response = node.web().postJson(entries("create"), "{\"title\":\"Dentist\",\"date\":\"2018-12-19\"}");
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(Web.contentType(response)).startsWith("application/json");
     assertThat(Web.json(response)).isEqualTo(Web.json(
         "{\"id\":1,\"date\":\"2018-12-19\",\"title\":\"Dentist\",\"completed\":false,\"order\":1,"
-            + "\"url\":\"" + web.base() + "/api/lists/create/entries/1\"}"));
+            + "\"url\":\"" + node.web().base() + "/api/lists/create/entries/1\"}"));
   }
 
   @Test
   void postAnswersTheEntryUrlAsLocation() {
-    HttpResponse<String> response = web.postJson(entries("location"), "{\"title\":\"Dentist\"}");
+    HttpResponse<String> response = node.web().postJson(entries("location"), "{\"title\":\"Dentist\"}");
 
     assertThat(response.headers().firstValue("Location")).contains(Web.json(response).get("url").asText());
   }
@@ -144,7 +126,7 @@ class JsonApiTest {
 
   @Test
   void urlIsBuiltFromTheHostHeader() {
-    Web.Raw response = web.raw("POST", entries("host-header"), "todo.example:8080",
+    Web.Raw response = node.web().raw("POST", entries("host-header"), "todo.example:8080",
         "{\"title\":\"Dentist\"}".getBytes(StandardCharsets.UTF_8));
 
     assertThat(response.status()).isEqualTo(201);
@@ -165,7 +147,7 @@ class JsonApiTest {
 
   @Test
   void getListRootOfANewListIsAnEmptyArray() {
-    assertThat(web.get(entries("new-list")).body()).isEqualTo("[]");
+    assertThat(node.web().get(entries("new-list")).body()).isEqualTo("[]");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -173,14 +155,14 @@ class JsonApiTest {
   void anEntryThatDoesNotExistIsNotFound(String method) {
     createDentist("missing-" + method);
 
-    assertThat(web.send(method, entries("missing-" + method) + "/7", BodyPublishers.noBody()).statusCode()).isEqualTo(404);
+    assertThat(node.web().send(method, entries("missing-" + method) + "/7", BodyPublishers.noBody()).statusCode()).isEqualTo(404);
   }
 
   @Test
   void patchOfAnEntryThatDoesNotExistIsNotFound() {
     createDentist("missing-patch");
 
-    assertThat(web.patchJson(entries("missing-patch") + "/7", "{\"completed\":true}").statusCode()).isEqualTo(404);
+    assertThat(node.web().patchJson(entries("missing-patch") + "/7", "{\"completed\":true}").statusCode()).isEqualTo(404);
   }
 
   // ---- updating
@@ -252,10 +234,10 @@ class JsonApiTest {
     createDentist("clear");
     createDentist("clear");
 
-    HttpResponse<String> response = web.delete(entries("clear"));
+    HttpResponse<String> response = node.web().delete(entries("clear"));
 
     assertThat(response.statusCode()).isBetween(200, 299);
-    assertThat(web.get(entries("clear")).body()).isEqualTo("[]");
+    assertThat(node.web().get(entries("clear")).body()).isEqualTo("[]");
   }
 
   // ---- ids
@@ -282,7 +264,7 @@ class JsonApiTest {
   void idsAreNotReusedAfterClearing() {
     createDentist("reuse-clear");
     createDentist("reuse-clear");
-    web.delete(entries("reuse-clear"));
+    node.web().delete(entries("reuse-clear"));
 
     assertThat(createDentist("reuse-clear").get("id").asLong()).isEqualTo(3);
   }
@@ -290,13 +272,13 @@ class JsonApiTest {
   // ---- sending a write again with an Idempotency-Key
 
   private static HttpResponse<String> postWithKey(String list, String json, String key) {
-    return web.send("POST", entries(list), BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
+    return node.web().send("POST", entries(list), BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
   }
 
   private static HttpResponse<String> withKey(String method, String url, String json, String key) {
     return json == null
-        ? web.sendTo(method, url, BodyPublishers.noBody(), "Idempotency-Key", key)
-        : web.sendTo(method, url, BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
+        ? node.web().sendTo(method, url, BodyPublishers.noBody(), "Idempotency-Key", key)
+        : node.web().sendTo(method, url, BodyPublishers.ofString(json), "Content-Type", "application/json", "Idempotency-Key", key);
   }
 
   private static long version(String list) {
@@ -353,9 +335,9 @@ class JsonApiTest {
   void aClearSentTwiceWithOneKeyIsOneChange() {
     createDentist("key-clear");
 
-    assertThat(withKey("DELETE", web.base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
+    assertThat(withKey("DELETE", node.web().base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
     createDentist("key-clear"); // a write in between: the clear sent again must not remove it
-    assertThat(withKey("DELETE", web.base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
+    assertThat(withKey("DELETE", node.web().base() + entries("key-clear"), null, "clear-1").statusCode()).isEqualTo(204);
 
     assertThat(ids(all("key-clear"))).containsExactly(2L);
     assertThat(version("key-clear")).isEqualTo(3);
@@ -429,7 +411,7 @@ class JsonApiTest {
   void clearingCountsAsOneChange() {
     createDentist("clear-version");
     createDentist("clear-version");
-    web.delete(entries("clear-version"));
+    node.web().delete(entries("clear-version"));
 
     assertThat(describe("clear-version").get("version").asLong()).isEqualTo(3);
   }
@@ -438,7 +420,7 @@ class JsonApiTest {
 
   @Test
   void clusterNamesThisNodeAlone() {
-    HttpResponse<String> response = web.get("/api/cluster");
+    HttpResponse<String> response = node.web().get("/api/cluster");
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode cluster = Web.json(response);
@@ -448,14 +430,14 @@ class JsonApiTest {
 
   @Test
   void clusterGivesThisNodesHttpAddress() {
-    JsonNode http = Web.json(web.get("/api/cluster")).get("http");
+    JsonNode http = Web.json(node.web().get("/api/cluster")).get("http");
 
-    assertThat(http.get(NODE).asText()).isEqualTo(web.base());
+    assertThat(http.get(NODE).asText()).isEqualTo(node.web().base());
   }
 
   @Test
   void healthIsOk() {
-    HttpResponse<String> response = web.get("/health");
+    HttpResponse<String> response = node.web().get("/health");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("ok");
@@ -468,7 +450,7 @@ class JsonApiTest {
   void listNameRoundTripsThroughTheEntryUrl(String name) {
     JsonNode created = createDentist(name);
 
-    assertThat(created.get("url").asText()).isEqualTo(web.base() + entries(name) + "/1");
+    assertThat(created.get("url").asText()).isEqualTo(node.web().base() + entries(name) + "/1");
     assertThat(Web.json(follow("GET", created))).isEqualTo(created);
   }
 
@@ -485,7 +467,7 @@ class JsonApiTest {
   void theBookApiSeesTheListTheJsonApiWrote(String name) {
     createDentist(name);
 
-    assertThat(web.get("/entries?list=" + Web.param(name) + "&date=2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
+    assertThat(node.web().get("/entries?list=" + Web.param(name) + "&date=2018-12-19").body()).isEqualTo("2018-12-19 Dentist");
   }
 
   // ---- CORS
@@ -506,7 +488,7 @@ class JsonApiTest {
       "PUT     | /api/lists/cors/entries                   |                  | 405",
   })
   void everyAnswerAllowsAnyOrigin(String method, String target, String body, int status) {
-    HttpResponse<String> response = web.send(method, target,
+    HttpResponse<String> response = node.web().send(method, target,
         body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body), "Origin", "http://todo.example");
 
     assertThat(response.statusCode()).isEqualTo(status);
@@ -514,7 +496,7 @@ class JsonApiTest {
   }
 
   private static HttpResponse<String> preflight(String target, String method) {
-    return web.send("OPTIONS", target, BodyPublishers.noBody(),
+    return node.web().send("OPTIONS", target, BodyPublishers.noBody(),
         "Origin", "http://todo.example",
         "Access-Control-Request-Method", method,
         "Access-Control-Request-Headers", "content-type");
@@ -546,7 +528,7 @@ class JsonApiTest {
 
   @Test
   void browsersMayReadTheLocationHeader() {
-    HttpResponse<String> response = web.postJson(entries("expose"), "{\"title\":\"Dentist\"}");
+    HttpResponse<String> response = node.web().postJson(entries("expose"), "{\"title\":\"Dentist\"}");
 
     assertThat(response.headers().firstValue("Access-Control-Expose-Headers").orElse("")).containsIgnoringCase("Location");
   }
@@ -555,7 +537,7 @@ class JsonApiTest {
 
   @Test
   void entryUrlKeepsAnIpv6HostInBrackets() {
-    Web.Raw response = web.raw("POST", entries("ipv6"), "[::1]:8080",
+    Web.Raw response = node.web().raw("POST", entries("ipv6"), "[::1]:8080",
         "{\"title\":\"Dentist\"}".getBytes(StandardCharsets.UTF_8));
 
     assertThat(response.status()).isEqualTo(201);
@@ -564,7 +546,7 @@ class JsonApiTest {
 
   @Test
   void answerOfTheHttpParserAllowsAnyOrigin() {
-    Web.Raw response = web.raw("GET", "/api/lists/%G1/entries");
+    Web.Raw response = node.web().raw("GET", "/api/lists/%G1/entries");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.header("Access-Control-Allow-Origin")).contains("*");

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import todo.TestNodes;
-import todo.TodoSystem;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Serving a request starts no thread. A callback chained with a plain {@code thenApply},
@@ -27,20 +22,7 @@ class StartedThreadsTest {
   /** Pools that grow to their size on first use (the client's, Pekko's, the store's) stay well under this. */
   private static final int AT_MOST = 60;
 
-  @TempDir static Path dir;
-  private static TodoSystem node;
-  private static Web web;
-
-  @BeforeAll
-  static void start() {
-    node = TestNodes.start("threads", dir);
-    web = new Web(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.stop();
-  }
+  @RegisterExtension static final OneNode node = new OneNode("threads");
 
   @Test
   void theCommonPoolIsAsSmallAsOnTwoCores() {
@@ -63,7 +45,7 @@ class StartedThreadsTest {
   private static HttpResponse<String> request(int i) {
     String list = "threads-" + (i % 10);
     return i % 5 == 0
-        ? web.post("/add_entry?list=" + list + "&date=2018-12-19&title=t" + i)
-        : web.get("/entries?list=" + list + "&date=2018-12-19");
+        ? node.web().post("/add_entry?list=" + list + "&date=2018-12-19&title=t" + i)
+        : node.web().get("/entries?list=" + list + "&date=2018-12-19");
   }
 }
