@@ -39,17 +39,9 @@ for tool in wrk curl jq sqlite3 ss; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
 done
 
-work="$(mktemp -d -t todo-bench-catch-up.XXXXXX)"
-declare -A pid=() port=()
-loads=() # wrk processes
-cleanup() {
-  local rc=$?
-  for p in "${pid[@]}" "${loads[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  { wait; } 2>/dev/null || true
-  (( rc == 0 )) || print_logs
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace catch-up
+declare -A pid=() port=() # the nodes' (each also in bench_pids, which end on exit)
+loads=() # wrk processes (also in bench_pids)
 trap 'exit 130' INT TERM
 
 now_ms() { date +%s%3N; }
@@ -69,6 +61,7 @@ start_node() {
   launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" "$root/todo" "${args[@]}" 2>>"$work/$name.log")" \
     || { echo "bench: todo launch $name failed" >&2; return 1; }
   pid[$name]="$(cut -d' ' -f2 <<<"$launched")"
+  bench_pids+=("${pid[$name]}")
 }
 
 # until_true SECONDS WHAT COMMAND...: runs COMMAND every 0.2 s until it succeeds.
@@ -118,7 +111,7 @@ echo "$(date -u +%T) 3 nodes formed; n3 killed (SIGKILL)"
 t_w0="$(now_ms)"
 for n in n1 n2; do
   BENCH_SEED="${n#n}" wrk -t1 -c16 -d600s -s "$here/catch-up-write.lua" "$(url "$n")" -- catchup "$lists" >"$work/write.$n.out" 2>&1 &
-  loads+=("$!")
+  loads+=("$!"); bench_pids+=("$!")
 done
 until_true 600 "$changes changes stored" all_stored
 kill -INT "${loads[@]}"; wait "${loads[@]}" || true; loads=()
@@ -132,13 +125,13 @@ echo "n3's file, before its restart: $(stored_changes n3) changes of these lists
 # warm-up: the live lists' first writes start their servers (a new epoch each), which the baseline must not count
 for n in n1 n2; do
   BENCH_SEED="${n#n}" wrk -t1 -c32 -d"${warm}s" -s "$here/catch-up-live.lua" "$(url "$n")" >"$work/warm.$n.out" 2>&1 &
-  loads+=("$!")
+  loads+=("$!"); bench_pids+=("$!")
 done
 wait "${loads[@]}" || true; loads=()
 echo "live mix warm-up, ${warm} s: $(grep -h RESULT "$work"/warm.*.out | tr '\n' ' ')"
 for n in n1 n2; do
   BENCH_SEED="${n#n}" BENCH_BUCKETS="$work/live.$n.buckets" wrk -t1 -c32 -d900s -s "$here/catch-up-live.lua" "$(url "$n")" >"$work/live.$n.out" 2>&1 &
-  loads+=("$!")
+  loads+=("$!"); bench_pids+=("$!")
 done
 t_l0="$(now_ms)"
 sleep "$((1 + base))"
