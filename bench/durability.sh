@@ -12,7 +12,7 @@
 # acknowledged writes) and the writes per commit (todo_store_commit_writes_total over
 # todo_store_commits_total: how much group commit groups).
 # Usage: bench/durability.sh [seconds per run, default 10] [rounds, default 2]
-# Needs wrk, python3, curl, strace. Starts its own nodes on free loopback ports with a port
+# Needs wrk, curl, strace. Starts its own nodes on free loopback ports with a port
 # mapper of their own in a temporary folder, and ends them (by pid) before it exits.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +23,7 @@ warm=5
 command -v strace >/dev/null || { echo "bench: strace is needed (apt-get install strace)" >&2; exit 2; }
 bench_name=durability
 source "$here/nodes.sh"
-jvm="${TODO_JAVA_OPTS:--XX:+UseParallelGC -Xms256m -Xmx512m}"
+jvm="${TODO_JAVA_OPTS:-$launcher_flags}"
 declare -A level=()
 
 # start_traced SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]: start_node of nodes.sh, under
@@ -59,6 +59,25 @@ counts() {
 }
 metric() { awk -v m="$1" '$1 == m {printf "%.0f", $2; found=1} END {if (!found) printf "0"}' <<<"$metrics"; }
 
+# per_node BEFORE_LINES... -- AFTER_LINES...: each line "NODE syncs commits writes acknowledged"
+# (counts); prints the cluster's acknowledged writes, then per node its syncs per acknowledged
+# write and its writes per commit between the two.
+per_node() {
+  printf '%s\n' "$@" | awk '
+    $0 == "--" { after = 1; next }
+    !after { order[++n] = $1; for (i = 2; i <= 5; i++) b[$1, i] = $i; next }
+    { for (i = 2; i <= 5; i++) d[$1, i] = $i - b[$1, i]; acked += d[$1, 5] }
+    END {
+      printf "acked=%d ", acked
+      for (k = 1; k <= n; k++) {
+        m = order[k]; s = d[m, 2]; c = d[m, 3]; w = d[m, 4]
+        printf "%s %s: syncs_per_ack=%s writes_per_commit=%s (syncs=%d commits=%d)", (k > 1 ? " |" : ""), m,
+          (acked ? sprintf("%.3f", s / acked) : "n/a"), (c ? sprintf("%.2f", w / c) : "n/a"), s, c
+      }
+      print ""
+    }'
+}
+
 # measure LABEL WRK_ARGS...: one wrk run against n1 (or s1), with the syncs and commits of every node around it.
 measure() {
   local label="$1"; shift
@@ -68,19 +87,7 @@ measure() {
   result="$(wrk --latency "$@" | grep RESULT)"
   sleep 2 # writes still in flight when wrk stops (their commits, their syncs) end before the counts are read
   for n in $nodes; do after+=("$n $(counts "$n")"); done
-  echo "$label $result $(python3 -c '
-import sys
-half = len(sys.argv) // 2
-before = [l.split() for l in sys.argv[1:half + 1]]
-after = [l.split() for l in sys.argv[half + 1:]]
-acked = sum(int(a[4]) - int(b[4]) for a, b in zip(after, before))
-out = [f"acked={acked}"]
-for a, b in zip(after, before):
-    syncs, commits, writes = (int(a[i]) - int(b[i]) for i in (1, 2, 3))
-    per_ack = f"{syncs / acked:.3f}" if acked else "n/a"
-    per_commit = f"{writes / commits:.2f}" if commits else "n/a"
-    out.append(f"{a[0]}: syncs_per_ack={per_ack} writes_per_commit={per_commit} (syncs={syncs} commits={commits})")
-print(" ".join(out[:1]) + "  " + " | ".join(out[1:]))' "${before[@]}" "${after[@]}")"
+  echo "$label $result $(per_node "${before[@]}" -- "${after[@]}")"
 }
 
 # run_writes SYNC SHORT_NAME...: a cluster of these nodes at that level; warm-up, then the write runs.
