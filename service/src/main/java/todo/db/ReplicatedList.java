@@ -79,7 +79,8 @@ public final class ReplicatedList {
   /**
    * The latest client requests that made the list as it started, newest first: answered
    * again from the copy rather than applied twice. None while it is read-only: a copy that
-   * a majority may not hold can carry a change that was never acknowledged.
+   * a majority may not hold can carry a change that was never acknowledged. None after a
+   * change either ({@link Acknowledged#next}): they are the start's, and its server has them.
    */
   public List<Delta.Request> requests() {
     return started.staleBecause() == null ? started.requests() : List.of();
@@ -130,9 +131,10 @@ public final class ReplicatedList {
     return new NotStored(reason, diskFault == null ? Optional.empty() : Optional.of(readOnly(diskFault)));
   }
 
+  /** The list after a change: its server remembers the start's requests by now (they are for a start only). */
   private ReplicatedList next(TodoList list) {
     return new ReplicatedList(starts, replication, local, executor, new Started(list, started.epoch(), started.epoch(), started.replicaSet(),
-        null, started.requests()));
+        null, List.of()));
   }
 
   private ReplicatedList readOnly(String reason) {

@@ -14,6 +14,10 @@ import todo.db.ReplicatedList;
  * and is not applied twice. They are found by the request's name ({@link RequestId}), so
  * that a client's key that comes back with a different request is refused rather than
  * taken for the first one.
+ *
+ * <p>The map is made at the first write the server gets: until then it keeps only the list
+ * it started from, whose requests are its memory. A server that only serves reads (most of
+ * them, on a node with many lists) holds no map and no answer objects.
  */
 final class Answers {
 
@@ -21,18 +25,40 @@ final class Answers {
 
   private record Answer(String request, TodoServer.WriteResult result) {}
 
-  private final Map<String, Answer> byName = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
-      return size() > KEPT;
-    }
-  };
+  private Map<String, Answer> byName; // null until a write needs it
+  private ReplicatedList notYetRemembered; // a start whose requests are not in byName yet
 
   /**
    * The requests that made the list as it started, answered as they were: oldest first, so
    * that the newest are the last to be forgotten.
    */
   void remember(ReplicatedList started) {
+    if (byName == null && notYetRemembered == null) {
+      notYetRemembered = started;
+    } else {
+      add(started);
+    }
+  }
+
+  /** The map of answers, with the requests of the start not yet in it. */
+  private Map<String, Answer> byName() {
+    if (byName == null) {
+      byName = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+          return size() > KEPT;
+        }
+      };
+    }
+    if (notYetRemembered != null) {
+      ReplicatedList started = notYetRemembered;
+      notYetRemembered = null;
+      add(started);
+    }
+    return byName;
+  }
+
+  private void add(ReplicatedList started) {
     List<Delta.Request> requests = new ArrayList<>(started.requests());
     Collections.reverse(requests);
     for (Delta.Request r : requests) {
@@ -41,7 +67,7 @@ final class Answers {
   }
 
   void put(String request, TodoServer.WriteResult result) {
-    byName.put(RequestId.name(request), new Answer(request, result));
+    byName().put(RequestId.name(request), new Answer(request, result));
   }
 
   /**
@@ -50,7 +76,7 @@ final class Answers {
    */
   TodoServer.WriteResult of(String request) {
     if (request == null) return null;
-    Answer earlier = byName.get(RequestId.name(request));
+    Answer earlier = byName().get(RequestId.name(request));
     if (earlier == null) return null;
     if (earlier.request().equals(request)) return earlier.result();
     return new TodoServer.Reused(earlier.result() instanceof TodoServer.Written w ? w.version() : 0);

@@ -18,6 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import todo.CborSerializable;
 import todo.db.Database;
 import todo.db.ReplicatedList;
@@ -47,6 +49,13 @@ import todo.list.TodoList;
  * ({@link Answers}), never applied twice.
  */
 public final class TodoServer {
+
+  /**
+   * One logger for every server, not the actor's own ({@code context.getLog()}): that one is
+   * made per actor (a stack walk to find its class, and a logging context with its path kept
+   * for the actor's life), a cost per list server on a node that serves many.
+   */
+  private static final Logger log = LoggerFactory.getLogger(TodoServer.class);
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
 
@@ -143,13 +152,13 @@ public final class TodoServer {
   }
 
   private Behavior<Command> loading(Database database) {
-    context.getLog().info("Starting to-do server for {}.", name);
+    log.info("Starting to-do server for {}.", name);
     context.pipeToSelf(database.start(name), (list, failure) ->
         failure == null ? new Started(list) : new StartFailed(reason(failure)));
     return Behaviors.receive(Command.class)
         .onMessage(Started.class, m -> {
           answered.remember(m.list());
-          m.list().readOnlyBecause().ifPresent(why -> context.getLog().warn("Serving {} read-only: {}", name, why));
+          m.list().readOnlyBecause().ifPresent(why -> log.warn("Serving {} read-only: {}", name, why));
           return stash.unstashAll(m.list().readOnlyBecause().isPresent() ? readOnly(m.list()) : serving(m.list()));
         })
         .onMessage(StartFailed.class, this::onStartFailed)
@@ -221,7 +230,7 @@ public final class TodoServer {
    * once; a second change of the set refuses it.
    */
   private Behavior<Command> makeAgain(Write w, StartedAgain again) {
-    context.getLog().info("List {}: {}", name, again.reason());
+    log.info("List {}: {}", name, again.reason());
     ReplicatedList fresh = again.fresh();
     answered.remember(fresh);
     if (fresh.readOnlyBecause().isPresent()) {
@@ -233,7 +242,7 @@ public final class TodoServer {
   }
 
   private Behavior<Command> onNotStored(Write w, String reason, Optional<ReplicatedList> readOnly) {
-    context.getLog().warn("Store of list {} failed: {}", name, reason);
+    log.warn("Store of list {} failed: {}", name, reason);
     w.replyTo().tell(new Refused(reason));
     return refuseWaitingWrites(reason, readOnly.map(this::readOnly).orElse(Behaviors.stopped()));
   }
@@ -267,7 +276,7 @@ public final class TodoServer {
   }
 
   private Behavior<Command> onStartFailed(StartFailed m) {
-    context.getLog().warn("Cannot load list {}: {}", name, m.reason());
+    log.warn("Cannot load list {}: {}", name, m.reason());
     return refuseWaitingWrites("list " + name + " could not be loaded: " + m.reason(), Behaviors.stopped());
   }
 
@@ -290,7 +299,7 @@ public final class TodoServer {
   }
 
   private Behavior<Command> stopped() {
-    context.getLog().info("Stopping to-do server for {}.", name);
+    log.info("Stopping to-do server for {}.", name);
     return Behaviors.same();
   }
 
@@ -311,7 +320,7 @@ public final class TodoServer {
 
   private Behavior<Command> stashed(Command m) {
     if (stash.isFull()) {
-      context.getLog().warn("Server for {} is overloaded: dropping a request", name);
+      log.warn("Server for {} is overloaded: dropping a request", name);
     } else {
       stash.stash(m);
     }

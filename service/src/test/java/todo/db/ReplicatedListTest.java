@@ -64,6 +64,16 @@ class ReplicatedListTest {
   }
 
   @Test
+  void aChangedListKeepsNoRequestsOfItsStart() { // its server has them: a second copy for each server's life is heap for nothing
+    add(started("kept once"), "Dentist", "r1");
+    ReplicatedList list = started("kept once");
+    assertThat(list.requests()).hasSize(1);
+
+    var next = (ReplicatedList.Acknowledged) add(list, "Shopping", "r2");
+    assertThat(next.next().requests()).isEmpty();
+  }
+
+  @Test
   void aListStartedAgainElsewhereRefusesTheOlderHandlesChange() {
     ReplicatedList older = started("taken");
     ReplicatedList newer = started("taken"); // as after a failover that the older server did not see
