@@ -26,7 +26,7 @@ root="$(dirname "$here")"
 mode=full; rounds=5; secs=15; warm=5; max_warm=8; mix_only=0
 for arg in "$@"; do
   case "$arg" in
-    --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=5 ;;
+    --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=2 ;;
     --mix-only) mix_only=1 ;;
     *) echo "usage: bench/cluster.sh [--quick] [--mix-only]" >&2; exit 2 ;;
   esac
