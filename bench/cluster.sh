@@ -7,9 +7,14 @@
 #  2. graceful leave: SIGTERM the node hosting a list while a client reads and writes it
 #     through a survivor every ~10 ms: the longest gap between answers, and the errors;
 #  3. the latency of an acknowledged add_entry on 3 nodes, and the book mix
-#     (bench/load-mix.lua, 28 connections) through one node and through all three at once;
-#     then both again on a one-node cluster, so that the ratios compare.
-# Usage: bench/cluster.sh [--quick]    (quick: 2 rounds and 3 s runs, a dry run of the script)
+#     (bench/load-mix.lua, 28 connections) through one node (one entry point), then, on a
+#     fresh cluster, through all three at once (a load balancer in front); then both again on
+#     a one-node cluster, so that the ratios compare. Each on a warm cluster: every list asked
+#     for once and rounds of load until a round starts no list server (the cold cluster is
+#     bench/cold-start.sh's), through the nodes the measurement goes through, since a list's
+#     server runs on the node its first request came through.
+# Usage: bench/cluster.sh [--quick] [--mix-only]   (quick: 2 rounds and 3 s runs, a dry run of
+# the script; --mix-only: part 3 alone). TODO=/other/checkout/todo measures another build.
 # Prints, for bench/run: RESULT failover.median_s, leave.longest_gap_ms,
 # cluster3.mix_one_node_ratio and cluster3.mix_all_nodes_ratio.
 # Needs wrk (apt-get install wrk) and curl. Starts its own nodes on free loopback
@@ -18,11 +23,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-case "${1:-}" in
-  "") mode=full; rounds=5; secs=15; warm=5; max_warm=5 ;;
-  --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=1 ;;
-  *) echo "usage: bench/cluster.sh [--quick]" >&2; exit 2 ;;
-esac
+mode=full; rounds=5; secs=15; warm=5; max_warm=8; mix_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=2 ;;
+    --mix-only) mix_only=1 ;;
+    *) echo "usage: bench/cluster.sh [--quick] [--mix-only]" >&2; exit 2 ;;
+  esac
+done
 bench_name=cluster
 source "$here/nodes.sh"
 
@@ -135,25 +143,53 @@ wrk_add() {
   echo "$1 $result"
 }
 
-# warm_up THREADS CONNS NODE...: rounds of the load mix on every node and of add_entry through
-# the first (the JIT, and the first use of each list and of each shard), until both rates
-# settle (within 10% of the round before) or after max_warm rounds.
+# started_on NODE: list servers started on NODE so far (its log's lines, since its first start).
+started_on() { grep -c "Starting to-do server" "$work/$1.log" || true; }
+
+# started_in NODE...: list servers started on those nodes so far.
+started_in() { local n c=0; for n in "$@"; do c=$(( c + $(started_on "$n") )); done; echo "$c"; }
+
+# warm_up THREADS CONNS NODE...: a warm cluster (the JIT, and a server for each list the
+# measurements use). Every such list (list1..list1000 of bench/load-mix.lua, acked1..acked1000
+# of bench/add-many-lists.lua) is asked for once through each NODE at once (curl, its URL
+# globbing; the first node to ask gets the list's server), then rounds of the
+# load mix through every NODE and of add_entry through the first, until a round starts no list
+# server and both rates settle (within 10% of the round before), or after max_warm rounds.
+# Sets warm_note: whether it got there.
 warm_up() {
   local t="$1" c="$2"; shift 2
-  local prev_mix=0 prev_add=0 mix add seen=()
+  local prev_mix=0 prev_add=0 mix add before started=-1 seen=() n p touch=() t0=$SECONDS saved=("${extra_pids[@]}")
+  rm -f "$work"/touch.*
+  for n in "$@"; do
+    curl -s --parallel --parallel-max "$c" -m 60 -o /dev/null -w '%{http_code}\n' \
+      "http://127.0.0.1:${port[$n]}/entries?list={list,acked}[1-1000]&date=2018-12-01" >"$work/touch.$n" 2>/dev/null &
+    touch+=($!)
+  done
+  extra_pids+=("${touch[@]}")
+  for p in "${touch[@]}"; do wait "$p" || true; done
+  extra_pids=("${saved[@]}")
+  local touched="$((SECONDS - t0))s, $(cat "$work"/touch.* | grep -c '^200$' || true) answers 200"
   for k in $(seq 1 "$max_warm"); do
+    before="$(started_in $(nodes_up))"
     mix="$(wrk_mix - "$t" "$c" "$warm" "$@")"
     add="$(wrk_add - 2 64 "$warm" "$1")"
-    seen+=("$mix/$add")
-    if (( k >= 2 )) && settled "$prev_mix" "$mix" && settled "$prev_add" "$add"; then break; fi
+    started=$(( $(started_in $(nodes_up)) - before ))
+    seen+=("$mix/$add/$started")
+    if (( k >= 2 && started == 0 )) && settled "$prev_mix" "$mix" && settled "$prev_add" "$add"; then break; fi
     prev_mix=$mix; prev_add=$add
   done
-  echo "warm-up, requests/s of each ${warm}s round (load mix/add_entry): ${seen[*]}"
+  if (( started == 0 )); then warm_note="warm: its last warm-up round started no list server"
+  else warm_note="NOT warm: its last warm-up round started $started list servers"; fi
+  echo "warm-up through $*: every list asked for once (${touched}), then requests/s of each ${warm}s round (load mix/add_entry/list servers started): ${seen[*]}; $warm_note"
 }
+
+# placement NODE...: how many list servers each node started since the numbers in base[].
+placement() { local n; for n in "$@"; do printf '%s=%s ' "$n" $(( $(started_on "$n") - ${base[$n]:-0} )); done; }
 
 bench_header "$@"
 echo "# mode: $mode (failover rounds=$rounds; runs of ${secs}s after up to $max_warm warm-up rounds of ${warm}+${warm}s)"
 
+if (( !mix_only )); then
 echo "## failover: kill -9 the node hosting a fresh list, poll the list on a survivor (0.25 s per request, retried at once; beside it, one client with a 10 s time-out)"
 start_cluster n1 n2 n3
 times=(); patient=()
@@ -179,18 +215,31 @@ echo "leave RESULT $out"
 echo "  survivors' logs, seconds after SIGTERM: $(breakdown "$host" "$list")"
 leave_out="$out"
 stop_all
+fi
 
 # mix_rps LINE: the requests/s of a wrk_mix line.
 mix_rps() { sed -n 's/.* RESULT requests=[0-9]* rps=\([0-9]*\) .*/\1/p' <<<"$1"; }
 
-echo "## 3 nodes: acknowledged add_entry through n1 to 1,000 lists (write-consistency majority), and the book mix through n1 and through all three at once"
+declare -A base=()
+echo "## 3 nodes, every request through n1 (one entry point): acknowledged add_entry to 1,000 lists (write-consistency majority), and the book mix"
 start_cluster n1 n2 n3
-warm_up 1 10 n1 n2 n3
+for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
+warm_up 2 28 n1
+one_warm="$warm_note"
 wrk_add "cluster3 add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" n1
 wrk_add "cluster3 add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" n1
 one="$(wrk_mix "cluster3 load-mix wrk -t2 -c28 -d${secs}s (through n1)" 2 28 "$secs" n1)"; echo "$one"
-all="$(wrk_mix "cluster3 load-mix 3 x wrk -t1 -c10 -d${secs}s (one per node)" 1 10 "$secs" n1 n2 n3)"; echo "$all"
+echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
 echo "cluster3 peak_rss_mb: n1=$(rss_mb "${pid[n1]}") n2=$(rss_mb "${pid[n2]}") n3=$(rss_mb "${pid[n3]}")"
+stop_all
+
+echo "## 3 nodes, a fresh cluster, requests through all three at once (a load balancer in front): the book mix"
+start_cluster n1 n2 n3
+for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
+warm_up 1 10 n1 n2 n3
+all_warm="$warm_note"
+all="$(wrk_mix "cluster3 load-mix 3 x wrk -t1 -c10 -d${secs}s (one per node)" 1 10 "$secs" n1 n2 n3)"; echo "$all"
+echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
 stop_all
 
 echo "## 1 node (a one-node cluster, same flags and scripts)"
@@ -203,8 +252,10 @@ echo "single peak_rss_mb: s1=$(rss_mb "${pid[s1]}")"
 stop_all
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+if (( !mix_only )); then
 echo "RESULT failover.median_s=$(sed -n 's/median_s=\([^ ]*\).*/\1/p' <<<"$failover_figures") s kill -9 of a list's node to its entry read through a survivor ($failover_figures)"
 echo "RESULT leave.longest_gap_ms=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$leave_out") ms graceful leave (SIGTERM of a list's node): longest gap between answers to a client every ~10 ms, $(grep -o 'non_200=[0-9]*' <<<"$leave_out")"
-echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s"
-echo "RESULT cluster3.mix_all_nodes_ratio=$(ratio "$(mix_rps "$all")" "$(mix_rps "$single")") ratio book mix through all 3 nodes at once over one node, $(mix_rps "$all") / $(mix_rps "$single") req/s"
+fi
+echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s ($one_warm)"
+echo "RESULT cluster3.mix_all_nodes_ratio=$(ratio "$(mix_rps "$all")" "$(mix_rps "$single")") ratio book mix through all 3 nodes at once over one node, $(mix_rps "$all") / $(mix_rps "$single") req/s ($all_warm)"
 echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

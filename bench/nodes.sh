@@ -1,6 +1,8 @@
 # Sourced by the bench scripts (bench/cluster.sh, bench/catch-up.sh): a temporary folder,
 # nodes started on free loopback ports with a port mapper of their own, and their end.
 # Before sourcing, set `here` (this folder), `root` (the checkout) and `bench_name`.
+# TODO=/other/checkout/todo runs that checkout's nodes with these scripts (before and after
+# in one run).
 # Defines: work (the temporary folder), pid/port (per short node name), holder (a subshell
 # that waits for a node a script started itself, as bench/durability.sh does), extra_pids
 # (more processes to end on exit), the helpers below, and a trap that ends every process
@@ -8,6 +10,7 @@
 # printed when the script fails, and kept in the folder BENCH_KEEP_LOGS names, when set).
 
 source "$here/lib.sh"
+todo="${TODO:-$root/todo}"
 
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed (apt-get install $tool)" >&2; exit 2; }
@@ -43,10 +46,10 @@ launcher_flags="$(sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root
 # bench_header COMMAND_ARGS...: what every run prints first (command, date, load, commit),
 # and builds service/target/todo.jar now if it is stale, not during a measurement.
 bench_header() {
-  echo "# command: ${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }bench/$(basename "$0") $* (in $root)"
+  echo "# command: ${TODO:+TODO=$TODO }${TODO_JAVA_OPTS:+TODO_JAVA_OPTS='$TODO_JAVA_OPTS' }bench/$(basename "$0") $* (in $root)"
   echo "# date: $(date -u '+%F %T UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# commit: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: $launcher_flags})"
-  "$root/todo" version >/dev/null
+  echo "# commit: $(git -C "$(dirname "$todo")" describe --always --dirty 2>/dev/null || echo unknown); JVM flags: the launcher's (${TODO_JAVA_OPTS:-default: $launcher_flags})"
+  "$todo" version >/dev/null
 }
 
 # start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]: through `todo launch --no-wait`,
@@ -59,7 +62,7 @@ start_node() {
   args+=("$name@127.0.0.1=$p")
   echo "## $(date -u +%T) start $name: TODO_COOKIE=bench ERL_EPMD_PORT=$epmd_port TODO_HTTP_HOST=127.0.0.1 ./todo ${args[*]}" >>"$work/$name.log"
   local launched
-  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$root/todo" "${args[@]}" 2>>"$work/$name.log")" \
+  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$todo" "${args[@]}" 2>>"$work/$name.log")" \
     || { echo "bench: todo launch $name failed"; return 1; }
   pid[$name]="$(cut -d' ' -f2 <<<"$launched")" # the JVM's pid: NAME PID HTTP_PORT
   port[$name]=$p

@@ -59,9 +59,13 @@ public final class TodoServer {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
 
-  /** Starts sharding of list servers on this node. */
+  /**
+   * Starts sharding of list servers on this node. A list's server starts on the node its
+   * first request came through ({@link ServerPlacement}).
+   */
   public static void init(ActorSystem<?> system, Database database, String node) {
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), database, node)));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), database, node))
+        .withAllocationStrategy(new ServerPlacement()));
   }
 
   // ---- protocol

@@ -41,13 +41,15 @@ class ClusterLoneSurvivorIT {
 
   @Test
   void aLoneSurvivorServesReadsButRefusesWritesNamingTheMissingNode() throws Exception {
-    // Several lists, so that some are hosted by each node when the victim dies.
+    // Several lists, first asked for through each node in turn, so that some are hosted by each
+    // node when the victim dies (a list's server starts on the node its first request came through).
     Map<String, List<String>> lists = new LinkedHashMap<>();
     Map<String, String> hosts = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
       String list = "lone-" + i;
       lists.put(list, List.of("first-" + i, "second-" + i));
-      for (String title : lists.get(list)) addAcknowledged(survivor, list, title);
+      NodeProcess through = i % 2 == 0 ? survivor : victim;
+      for (String title : lists.get(list)) addAcknowledged(through, list, title);
       hosts.put(list, Clusters.hostOf(survivor, list));
     }
 
