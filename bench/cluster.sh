@@ -15,6 +15,10 @@
 #     server runs on the node its first request came through.
 # Usage: bench/cluster.sh [--quick] [--mix-only]   (quick: 2 rounds and 3 s runs, a dry run of
 # the script; --mix-only: part 3 alone). TODO=/other/checkout/todo measures another build.
+# Environment: BENCH_CLUSTER_PHASES="failover leave load" (the default: all three; name fewer
+# to run only those, e.g. "failover" to measure a failover change; --mix-only is "load"),
+# BENCH_FAILOVER_ROUNDS=N (instead of 5, or 2 with --quick), BENCH_KEEP_LOGS=DIR (the nodes'
+# logs of the failover phase are copied there, for a timeline of each round).
 # Prints, for bench/run: RESULT failover.median_s, leave.longest_gap_ms,
 # cluster3.mix_one_node_ratio and cluster3.mix_all_nodes_ratio.
 # Needs wrk (apt-get install wrk) and curl. Starts its own nodes on free loopback
@@ -23,14 +27,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-mode=full; rounds=5; secs=15; warm=5; max_warm=8; mix_only=0
+mode=full; rounds=5; secs=15; warm=5; max_warm=8; phases="failover leave load"
 for arg in "$@"; do
   case "$arg" in
     --quick|quick) mode=quick; rounds=2; secs=3; warm=2; max_warm=2 ;;
-    --mix-only) mix_only=1 ;;
+    --mix-only) phases=load ;;
     *) echo "usage: bench/cluster.sh [--quick] [--mix-only]" >&2; exit 2 ;;
   esac
 done
+rounds="${BENCH_FAILOVER_ROUNDS:-$rounds}"
+phases=" ${BENCH_CLUSTER_PHASES:-$phases} "
+phase() { [[ "$phases" == *" $1 "* ]]; } # PHASE: whether this run measures it
 bench_name=cluster
 source "$here/nodes.sh"
 
@@ -187,75 +194,84 @@ warm_up() {
 placement() { local n; for n in "$@"; do printf '%s=%s ' "$n" $(( $(started_on "$n") - ${base[$n]:-0} )); done; }
 
 bench_header "$@"
-echo "# mode: $mode (failover rounds=$rounds; runs of ${secs}s after up to $max_warm warm-up rounds of ${warm}+${warm}s)"
+echo "# mode: $mode (phases:$phases; failover rounds=$rounds; runs of ${secs}s after up to $max_warm warm-up rounds of ${warm}+${warm}s)"
 
-if (( !mix_only )); then
-echo "## failover: kill -9 the node hosting a fresh list, poll the list on a survivor (0.25 s per request, retried at once; beside it, one client with a 10 s time-out)"
-start_cluster n1 n2 n3
-times=(); patient=()
-for r in $(seq 1 "$rounds"); do
-  failover 60 0.25
-  reap "$host"
-  times+=("$(sed -n 's/.*failover_s=\([^ ]*\).*/\1/p' <<<"$out")")
-  patient+=("$(sed -n 's/.*patient_client_s=\([^ ]*\).*/\1/p' <<<"$out")")
-  events="$(breakdown "$host" "$list")"
-  # proof: downed by todo.node.DeadNodeDowning; resolver: by the Split Brain Resolver's wait
-  echo "round=$r $out downed_by=$([[ "$events" == *proven_dead* ]] && echo proof || echo resolver)"
-  echo "  survivors' logs, seconds after the kill: $events"
-  start_node "$host" "${port[$host]}" "$(nodes_up | head -1)" # on its folder, joining a survivor
-  wait_cluster
-done
-failover_figures="$(median_max "${times[@]}")"
-echo "failover RESULT $failover_figures   (a client with a 10 s time-out: $(median_max "${patient[@]}"))"
-
-echo "## graceful leave: SIGTERM the node hosting a fresh list; a client reads (4) and writes (1) it through a survivor every ~10 ms"
-leave 2
-reap "$host"
-echo "leave RESULT $out"
-echo "  survivors' logs, seconds after SIGTERM: $(breakdown "$host" "$list")"
-leave_out="$out"
-stop_all
+if phase failover || phase leave; then start_cluster n1 n2 n3; fi
+if phase failover; then
+  echo "## failover: kill -9 the node hosting a fresh list, poll the list on a survivor (0.25 s per request, retried at once; beside it, one client with a 10 s time-out)"
+  times=(); patient=()
+  for r in $(seq 1 "$rounds"); do
+    failover 60 0.25
+    reap "$host"
+    times+=("$(sed -n 's/.*failover_s=\([^ ]*\).*/\1/p' <<<"$out")")
+    patient+=("$(sed -n 's/.*patient_client_s=\([^ ]*\).*/\1/p' <<<"$out")")
+    events="$(breakdown "$host" "$list")"
+    # proof: downed by todo.node.DeadNodeDowning; resolver: by the Split Brain Resolver's wait
+    echo "round=$r $out downed_by=$([[ "$events" == *proven_dead* ]] && echo proof || echo resolver)"
+    echo "  survivors' logs, seconds after the kill: $events"
+    start_node "$host" "${port[$host]}" "$(nodes_up | head -1)" # on its folder, joining a survivor
+    wait_cluster
+  done
+  failover_figures="$(median_max "${times[@]}")"
+  echo "failover RESULT $failover_figures   (a client with a 10 s time-out: $(median_max "${patient[@]}"))"
+  if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then mkdir -p "$BENCH_KEEP_LOGS" && cp "$work"/*.log "$BENCH_KEEP_LOGS"/ && echo "# logs kept in $BENCH_KEEP_LOGS"; fi
 fi
+
+if phase leave; then
+  echo "## graceful leave: SIGTERM the node hosting a fresh list; a client reads (4) and writes (1) it through a survivor every ~10 ms"
+  leave 2
+  reap "$host"
+  echo "leave RESULT $out"
+  echo "  survivors' logs, seconds after SIGTERM: $(breakdown "$host" "$list")"
+  leave_out="$out"
+fi
+stop_all
 
 # mix_rps LINE: the requests/s of a wrk_mix line.
 mix_rps() { sed -n 's/.* RESULT requests=[0-9]* rps=\([0-9]*\) .*/\1/p' <<<"$1"; }
 
-declare -A base=()
-echo "## 3 nodes, every request through n1 (one entry point): acknowledged add_entry to 1,000 lists (write-consistency majority), and the book mix"
-start_cluster n1 n2 n3
-for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
-warm_up 2 28 n1
-one_warm="$warm_note"
-wrk_add "cluster3 add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" n1
-wrk_add "cluster3 add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" n1
-one="$(wrk_mix "cluster3 load-mix wrk -t2 -c28 -d${secs}s (through n1)" 2 28 "$secs" n1)"; echo "$one"
-echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
-echo "cluster3 peak_rss_mb: n1=$(rss_mb "${pid[n1]}") n2=$(rss_mb "${pid[n2]}") n3=$(rss_mb "${pid[n3]}")"
-stop_all
+if phase load; then
+  declare -A base=()
+  echo "## 3 nodes, every request through n1 (one entry point): acknowledged add_entry to 1,000 lists (write-consistency majority), and the book mix"
+  start_cluster n1 n2 n3
+  for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
+  warm_up 2 28 n1
+  one_warm="$warm_note"
+  wrk_add "cluster3 add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" n1
+  wrk_add "cluster3 add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" n1
+  one="$(wrk_mix "cluster3 load-mix wrk -t2 -c28 -d${secs}s (through n1)" 2 28 "$secs" n1)"; echo "$one"
+  echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
+  echo "cluster3 peak_rss_mb: n1=$(rss_mb "${pid[n1]}") n2=$(rss_mb "${pid[n2]}") n3=$(rss_mb "${pid[n3]}")"
+  stop_all
 
-echo "## 3 nodes, a fresh cluster, requests through all three at once (a load balancer in front): the book mix"
-start_cluster n1 n2 n3
-for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
-warm_up 1 10 n1 n2 n3
-all_warm="$warm_note"
-all="$(wrk_mix "cluster3 load-mix 3 x wrk -t1 -c10 -d${secs}s (one per node)" 1 10 "$secs" n1 n2 n3)"; echo "$all"
-echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
-stop_all
+  echo "## 3 nodes, a fresh cluster, requests through all three at once (a load balancer in front): the book mix"
+  start_cluster n1 n2 n3
+  for n in n1 n2 n3; do base[$n]="$(started_on "$n")"; done
+  warm_up 1 10 n1 n2 n3
+  all_warm="$warm_note"
+  all="$(wrk_mix "cluster3 load-mix 3 x wrk -t1 -c10 -d${secs}s (one per node)" 1 10 "$secs" n1 n2 n3)"; echo "$all"
+  echo "cluster3 list servers started, by node: $(placement n1 n2 n3)"
+  stop_all
 
-echo "## 1 node (a one-node cluster, same flags and scripts)"
-start_cluster s1
-warm_up 2 28 s1
-wrk_add "single add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" s1
-wrk_add "single add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" s1
-single="$(wrk_mix "single load-mix wrk -t2 -c28 -d${secs}s" 2 28 "$secs" s1)"; echo "$single"
-echo "single peak_rss_mb: s1=$(rss_mb "${pid[s1]}")"
-stop_all
+  echo "## 1 node (a one-node cluster, same flags and scripts)"
+  start_cluster s1
+  warm_up 2 28 s1
+  wrk_add "single add_entry wrk -t1 -c4 -d${secs}s (light load)" 1 4 "$secs" s1
+  wrk_add "single add_entry wrk -t2 -c64 -d${secs}s (saturated)" 2 64 "$secs" s1
+  single="$(wrk_mix "single load-mix wrk -t2 -c28 -d${secs}s" 2 28 "$secs" s1)"; echo "$single"
+  echo "single peak_rss_mb: s1=$(rss_mb "${pid[s1]}")"
+  stop_all
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-if (( !mix_only )); then
-echo "RESULT failover.median_s=$(sed -n 's/median_s=\([^ ]*\).*/\1/p' <<<"$failover_figures") s kill -9 of a list's node to its entry read through a survivor ($failover_figures)"
-echo "RESULT leave.longest_gap_ms=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$leave_out") ms graceful leave (SIGTERM of a list's node): longest gap between answers to a client every ~10 ms, $(grep -o 'non_200=[0-9]*' <<<"$leave_out")"
+if phase failover; then
+  echo "RESULT failover.median_s=$(sed -n 's/median_s=\([^ ]*\).*/\1/p' <<<"$failover_figures") s kill -9 of a list's node to its entry read through a survivor ($failover_figures)"
 fi
-echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s ($one_warm)"
-echo "RESULT cluster3.mix_all_nodes_ratio=$(ratio "$(mix_rps "$all")" "$(mix_rps "$single")") ratio book mix through all 3 nodes at once over one node, $(mix_rps "$all") / $(mix_rps "$single") req/s ($all_warm)"
+if phase leave; then
+  echo "RESULT leave.longest_gap_ms=$(sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p' <<<"$leave_out") ms graceful leave (SIGTERM of a list's node): longest gap between answers to a client every ~10 ms, $(grep -o 'non_200=[0-9]*' <<<"$leave_out")"
+fi
+if phase load; then
+  echo "RESULT cluster3.mix_one_node_ratio=$(ratio "$(mix_rps "$one")" "$(mix_rps "$single")") ratio book mix through one node of 3 over one node, $(mix_rps "$one") / $(mix_rps "$single") req/s ($one_warm)"
+  echo "RESULT cluster3.mix_all_nodes_ratio=$(ratio "$(mix_rps "$all")" "$(mix_rps "$single")") ratio book mix through all 3 nodes at once over one node, $(mix_rps "$all") / $(mix_rps "$single") req/s ($all_warm)"
+fi
 echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
