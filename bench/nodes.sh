@@ -52,6 +52,7 @@ bench_header() {
 # start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]: through `todo launch --no-wait`,
 # the product's launcher of node JVMs, which returns once the node's JVM runs and prints its
 # pid. The node outlives the launcher (an orphan, so bash reports nothing when it is killed).
+# TODO=/other/checkout/todo starts it from another build (as bench/cold-start.sh takes it).
 start_node() {
   local name="$1" p="$2"; shift 2
   local args=(launch --no-wait --db-folder "$work/data" --log-folder "$work")
@@ -59,7 +60,7 @@ start_node() {
   args+=("$name@127.0.0.1=$p")
   echo "## $(date -u +%T) start $name: TODO_COOKIE=bench ERL_EPMD_PORT=$epmd_port TODO_HTTP_HOST=127.0.0.1 ./todo ${args[*]}" >>"$work/$name.log"
   local launched
-  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "$root/todo" "${args[@]}" 2>>"$work/$name.log")" \
+  launched="$(TODO_COOKIE=bench ERL_EPMD_PORT="$epmd_port" TODO_HTTP_HOST=127.0.0.1 "${TODO:-$root/todo}" "${args[@]}" 2>>"$work/$name.log")" \
     || { echo "bench: todo launch $name failed"; return 1; }
   pid[$name]="$(cut -d' ' -f2 <<<"$launched")" # the JVM's pid: NAME PID HTTP_PORT
   port[$name]=$p
