@@ -145,7 +145,7 @@ nmt_line() {
   jcmd "$1" VM.native_memory summary 2>/dev/null | awk '
     /^Total:/ { t = $0; sub(/.*committed=/, "", t); sub(/KB.*/, "", t); total = t }
     /^-.*committed=/ { n = $0; sub(/^- */, "", n); sub(/ *\(.*/, "", n); gsub(/ /, "_", n)
-      c = $0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); if (c >= 512) printf "%.0f %s\n", c / 1024, n }
+      c = $0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); if (c + 0 >= 512) printf "%.0f %s\n", c / 1024, n }
     END { if (total) printf "%.0f total\n", total / 1024 }' | sort -rn | awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $2, $1 }'
 }
 
