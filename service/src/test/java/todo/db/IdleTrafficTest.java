@@ -3,7 +3,6 @@ package todo.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,13 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelectionMessage;
-import org.apache.pekko.remote.artery.RemoteInstrument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.SendsInstrument;
 import todo.TestNodes;
 import todo.TodoSystem;
 
@@ -42,7 +41,7 @@ class IdleTrafficTest {
   private static final List<TodoSystem> nodes = new ArrayList<>();
 
   /** Counts every message sent to another node, by class, across the nodes of this JVM. */
-  public static final class Sent extends RemoteInstrument {
+  public static final class Sent extends SendsInstrument {
     static final Map<String, LongAdder> BY_CLASS = new ConcurrentHashMap<>();
 
     @Override
@@ -51,20 +50,11 @@ class IdleTrafficTest {
     }
 
     @Override
-    public void remoteWriteMetadata(ActorRef recipient, Object message, ActorRef sender, ByteBuffer buffer) {}
-
-    @Override
-    public void remoteMessageSent(ActorRef recipient, Object message, ActorRef sender, int size, long time) {
+    protected void sent(ActorRef recipient, Object message) {
       // the cluster's gossip and heartbeats go to actor selections: count what they carry
       Object carried = message instanceof ActorSelectionMessage s ? s.msg() : message;
       BY_CLASS.computeIfAbsent(carried.getClass().getName(), c -> new LongAdder()).increment();
     }
-
-    @Override
-    public void remoteReadMetadata(ActorRef recipient, Object message, ActorRef sender, ByteBuffer buffer) {}
-
-    @Override
-    public void remoteMessageReceived(ActorRef recipient, Object message, ActorRef sender, int size, long time) {}
   }
 
   @BeforeAll
