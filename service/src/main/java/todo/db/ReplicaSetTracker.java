@@ -49,7 +49,7 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
    * A member told the set is told it again after this long, when nothing changed: a chosen
    * set is sent to every member the moment it is chosen, so the repeat only repairs a member
    * that missed that message (it was unreachable then). At every second, as before, an idle
-   * node of 3 sent 2 of its some 30 remote messages a second for it (docs/BENCHMARKS.md,
+   * node of 3 sent 2 of its 17 remote messages a second for it (docs/BENCHMARKS.md,
    * "Issue 11, part 8: second round").
    */
   static final Duration RETELL_AFTER = Duration.ofSeconds(10);
