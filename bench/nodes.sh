@@ -55,6 +55,7 @@ bench_header() {
 # start_node SHORT_NAME HTTP_PORT [SHORT_NAME_TO_CONNECT_TO...]: through `todo launch --no-wait`,
 # the product's launcher of node JVMs, which returns once the node's JVM runs and prints its
 # pid. The node outlives the launcher (an orphan, so bash reports nothing when it is killed).
+# TODO=/other/checkout/todo starts it from another build (as bench/cold-start.sh takes it).
 start_node() {
   local name="$1" p="$2"; shift 2
   local args=(launch --no-wait --db-folder "$work/data" --log-folder "$work")

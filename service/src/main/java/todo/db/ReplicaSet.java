@@ -35,9 +35,10 @@ import todo.Stages;
  *
  * <p>Each node keeps the latest set it knows to be chosen, and its acceptor state, in its
  * SQLite file; a {@link ReplicaSetTracker} (at {@code /system/replica-set}) answers proposers, tells the
- * other members the set every second, and proposes this node's own addition when it is a
- * member of the cluster but not of the set. A node leaving gracefully proposes its own
- * removal before it goes; if no majority accepts (the others are leaving too), it stays.
+ * other members the set when it changes (and again every ten seconds), and proposes this
+ * node's own addition when it is a member of the cluster but not of the set. A node leaving
+ * gracefully proposes its own removal before it goes; if no majority accepts (the others are
+ * leaving too), it stays.
  */
 public final class ReplicaSet {
 

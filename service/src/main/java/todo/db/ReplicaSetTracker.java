@@ -3,7 +3,9 @@ package todo.db;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
@@ -27,7 +30,8 @@ import todo.store.Store;
 /**
  * This node's half of the {@link ReplicaSet} protocol, one per node at
  * {@code /system/replica-set}: it answers proposers as an acceptor (its state in the
- * {@link Store}), tells the other members the set every second, proposes this node's own
+ * {@link Store}), tells each other member the set when it changes or the member is new or
+ * reachable again (and every {@link #RETELL_AFTER} besides), proposes this node's own
  * addition when it is a member of the cluster but not of the set, and finishes a proposal
  * accepted here whose proposer went quiet. It writes SQLite, so it runs on the database's
  * threads; a store that fails (a full disk) throws out of a handler, and the tracker starts
@@ -41,6 +45,14 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
   private static final Duration FOUND_AFTER = Duration.ofSeconds(5);
   /** A proposal accepted here and not chosen in this time is finished by this node. */
   private static final Duration COMPLETE_AFTER = Duration.ofSeconds(3);
+  /**
+   * A member told the set is told it again after this long, when nothing changed: a chosen
+   * set is sent to every member the moment it is chosen, so the repeat only repairs a member
+   * that missed that message (it was unreachable then). At every second, as before, an idle
+   * node of 3 sent 2 of its 17 remote messages a second for it (docs/BENCHMARKS.md,
+   * "Issue 11, part 8: second round").
+   */
+  static final Duration RETELL_AFTER = Duration.ofSeconds(10);
 
   /** What the tracker of each node takes. */
   public sealed interface Command extends CborSerializable {}
@@ -75,6 +87,9 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
 
   private enum Tick implements Command { INSTANCE }
 
+  /** What a member was last told, and when; since when it has been a member here (System.nanoTime). */
+  private record Told(Configuration set, long at, long since) {}
+
   private final ReplicaSet set;
   private final Store store;
   private final ReplicaSetChange proposer;
@@ -88,6 +103,8 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
   private long acceptedSince;
   /** Why this node's last attempt to join the set failed, logged once per new reason. */
   private String lastRefusal;
+  /** Per member incarnation: the set it was last told. */
+  private final Map<UniqueAddress, Told> told = new HashMap<>();
 
   static Behavior<Command> create(ReplicaSet set, Store store) {
     Behavior<Command> tracker = Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
@@ -112,6 +129,8 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
     return newReceiveBuilder()
         .onMessage(Changed.class, m -> {
           set.refresh();
+          // a member reachable again may have missed a change: it is told as if new
+          if (m.event() instanceof ClusterEvent.ReachableMember back) told.remove(back.member().uniqueAddress());
           return this;
         })
         .onMessage(Tick.class, m -> onTick())
@@ -134,11 +153,7 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
   private Behavior<Command> onTick() {
     set.refresh();
     Configuration mine = set.config();
-    for (Member member : ReplicaSet.upDataMembers(Cluster.get(getContext().getSystem()))) {
-      if (!ReplicaSet.nameOf(member).equals(set.self()) && mine.known()) {
-        set.trackerOf(member.address().toString()).tell(new Learn(mine, set.self()));
-      }
-    }
+    tellMembers(mine);
     if (!mine.known() && System.nanoTime() - started > FOUND_AFTER.toNanos() && set.oldestUpDataMember()) {
       set.learn(Configuration.founding(set.self()), "no member knew a replica set, and this node is the oldest: founded one");
     }
@@ -155,6 +170,27 @@ final class ReplicaSetTracker extends AbstractBehavior<ReplicaSetTracker.Command
           new Proposed(failure == null ? outcome : Replication.reason(failure)));
     }
     return this;
+  }
+
+  /**
+   * Tells each other data member this node's set, unless it was told that set in the last
+   * {@link #RETELL_AFTER}; a member new here is told every tick for its first {@link #RETELL_AFTER}:
+   * it is Up before its tracker runs, and a fresh node waits for the set to propose itself.
+   */
+  private void tellMembers(Configuration mine) {
+    long now = System.nanoTime();
+    Set<UniqueAddress> members = new HashSet<>();
+    for (Member member : ReplicaSet.upDataMembers(Cluster.get(getContext().getSystem()))) {
+      members.add(member.uniqueAddress());
+      if (ReplicaSet.nameOf(member).equals(set.self()) || !mine.known()) continue;
+      Told last = told.get(member.uniqueAddress());
+      long since = last == null ? now : last.since();
+      boolean settled = now - since >= RETELL_AFTER.toNanos();
+      if (settled && last.set().equals(mine) && now - last.at() < RETELL_AFTER.toNanos()) continue;
+      set.trackerOf(member.address().toString()).tell(new Learn(mine, set.self()));
+      told.put(member.uniqueAddress(), new Told(mine, now, since));
+    }
+    told.keySet().retainAll(members); // gone members' incarnations
   }
 
   private Behavior<Command> onProposed(Proposed m) {

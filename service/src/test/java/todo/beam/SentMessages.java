@@ -1,17 +1,16 @@
 package todo.beam;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.actor.ActorRef;
-import org.apache.pekko.remote.artery.RemoteInstrument;
+import todo.SendsInstrument;
 
 /**
  * Counts what the nodes of this JVM send each other: Artery calls an instrument for every
  * message it sends to another node. Only the primitives' own messages (of todo.beam) are
  * kept, by class and recipient; the cluster's gossip and heartbeats are not.
  */
-public final class SentMessages extends RemoteInstrument {
+public final class SentMessages extends SendsInstrument {
 
   /** One message sent to another node. */
   record Sent(String type, String recipient) {}
@@ -32,18 +31,9 @@ public final class SentMessages extends RemoteInstrument {
   }
 
   @Override
-  public void remoteWriteMetadata(ActorRef recipient, Object message, ActorRef sender, ByteBuffer buffer) {}
-
-  @Override
-  public void remoteMessageSent(ActorRef recipient, Object message, ActorRef sender, int size, long time) {
+  protected void sent(ActorRef recipient, Object message) {
     if (message.getClass().getName().startsWith("todo.beam.")) {
       SENT.add(new Sent(message.getClass().getSimpleName(), recipient.path().toStringWithoutAddress()));
     }
   }
-
-  @Override
-  public void remoteReadMetadata(ActorRef recipient, Object message, ActorRef sender, ByteBuffer buffer) {}
-
-  @Override
-  public void remoteMessageReceived(ActorRef recipient, Object message, ActorRef sender, int size, long time) {}
 }
