@@ -53,6 +53,9 @@ class WireTest {
 
     var stamped = new Stamped(new Change.Remove("bob", 8, 4, "r2"), 3, 3, 0);
     assertThat(roundTrip(stamped)).isEqualTo(stamped);
+
+    var stored = new Replica.Stored(List.of(reply, new Replica.Reply("a@h", null, null, 0, "overloaded")));
+    assertThat(roundTrip(stored)).isEqualTo(stored);
   }
 
   /**
