@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# Replication in batches (issue 11, part 3): a warm 3-node cluster of this checkout beside one
-# of another checkout (BEFORE, e.g. a worktree of main with its jar built), in one run,
-# alternating. For each build and round: 3 fresh nodes, writes through n1 to 1,000 lists
-# (bench/add-many-lists.lua, wrk -t2 -c28) for a warm-up that starts the lists' servers,
-# then measured: writes, and the 4:1 mix (bench/load-mix.lua), each with the CPU the 3 nodes
-# used per request and, where the build counts them, the messages of changes the nodes sent
-# each other per change (todo_replication_messages_total / todo_replication_changes_total).
+# Replication in batches (issue 11, part 3): a warm 3-node cluster of this checkout beside
+# clusters of other checkouts (each a worktree with its jar built: main before the change,
+# or a step of it), in one run, alternating. For each build and round: 3 fresh nodes, writes
+# through n1 to 1,000 lists (bench/add-many-lists.lua, wrk -t2 -c28) for a warm-up that
+# starts the lists' servers, then measured: writes, and the 4:1 mix (bench/load-mix.lua),
+# each with the CPU the 3 nodes used per request and, where the build counts them, the
+# messages of changes the nodes sent each other per change
+# (todo_replication_messages_total over todo_replication_changes_total).
 # Unlike bench/etcd.sh --quick, whose 5 s windows mostly measure list servers starting, the
 # windows here come after the servers started.
-# Usage: bench/batches.sh [--quick] BEFORE_CHECKOUT   (quick: 1 round, 20 s warm-up, 8 s windows;
-#        full: 2 rounds, 30 s warm-up, 15 s windows). About 4 minutes quick.
-# Prints RESULT batches.writes_ratio and batches.mix_ratio (this checkout's req/s over
-# BEFORE's, mean of the rounds), and each run's figures.
+# Usage: bench/batches.sh [--quick] OTHER_CHECKOUT...   (quick: 1 round, 20 s warm-up, 8 s
+#        windows, about 80 s a build; full: 2 rounds, 30 s warm-up, 15 s windows).
+# Prints RESULT batches.writes_ratio and batches.mix_ratio (this checkout's req/s over the
+# first other checkout's, mean of the rounds), the same over each further one, and each
+# run's figures.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 rounds=2; warm=30; secs=15
 if [[ "${1:-}" == --quick ]]; then rounds=1; warm=20; secs=8; shift; fi
-[[ $# -eq 1 && -x "$1/todo" ]] || { echo "usage: bench/batches.sh [--quick] BEFORE_CHECKOUT" >&2; exit 2; }
-before="$(cd "$1" && pwd)"
-after="$root"
+(( $# >= 1 )) || { echo "usage: bench/batches.sh [--quick] OTHER_CHECKOUT..." >&2; exit 2; }
+builds=()
+for b in "$@"; do
+  [[ -x "$b/todo" ]] || { echo "bench/batches.sh: $b is not a checkout (no ./todo)" >&2; exit 2; }
+  builds+=("$(cd "$b" && pwd)")
+done
+builds+=("$root")
 bench_name=batches
 source "$here/nodes.sh"
 hz="$(getconf CLK_TCK)"
@@ -53,23 +59,28 @@ measure() {
 }
 
 bench_header "$@"
-echo "# before: $before ($(git -C "$before" describe --always --dirty 2>/dev/null || echo unknown))"
+for b in "${builds[@]}"; do echo "# build: $b ($(git -C "$b" describe --always --dirty 2>/dev/null || echo unknown))"; done
+this="$root"
 for r in $(seq 1 "$rounds"); do
-  if (( r % 2 )); then order=(before after); else order=(after before); fi
+  order=("${builds[@]}")
+  if (( r % 2 == 0 )); then order=(); for (( i = ${#builds[@]} - 1; i >= 0; i-- )); do order+=("${builds[$i]}"); done; fi
   for b in "${order[@]}"; do
-    if [[ "$b" == before ]]; then root="$before"; else root="$after"; fi
+    root="$b"
     start_cluster n1 n2 n3
     BENCH_SEED=1 wrk -t2 -c28 -d"${warm}s" -s "$here/add-many-lists.lua" "http://127.0.0.1:${port[n1]}" -- bench >/dev/null
     for s in writes mix; do measure "$b" "$s" | tee -a "$work/runs"; done
     stop_all
   done
 done
-root="$after"
+root="$this"
 
 mean() { awk -v b="$1" -v s="$2" '$1 == b && $2 == s { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rps") { t += kv[2]; n++ } } }
   END { printf "%.1f", n ? t / n : 0 }' "$work/runs"; }
 for s in writes mix; do
-  result "batches.${s}_ratio" "$(ratio "$(mean after "$s")" "$(mean before "$s")")" ratio \
-    "this checkout $(mean after "$s") req/s / before $(mean before "$s") req/s, warm 3-node cluster through n1, wrk -t2 -c28 -d${secs}s, mean of $rounds round(s)"
+  for (( i = 0; i < ${#builds[@]} - 1; i++ )); do
+    b="${builds[$i]}"; name="batches.${s}_ratio"; (( i == 0 )) || name="batches.${s}_ratio_over_$(basename "$b")"
+    result "$name" "$(ratio "$(mean "$this" "$s")" "$(mean "$b" "$s")")" ratio \
+      "this checkout $(mean "$this" "$s") req/s / $b $(mean "$b" "$s") req/s, warm 3-node cluster through n1, wrk -t2 -c28 -d${secs}s, mean of $rounds round(s)"
+  done
 done
 echo "# done in $(( $(date +%s) - started_at )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
