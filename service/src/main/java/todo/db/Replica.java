@@ -1,9 +1,11 @@
 package todo.db;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -27,7 +29,14 @@ public final class Replica {
 
   public sealed interface Command extends CborSerializable {}
 
-  public record StoreChange(Stamped change, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Changes of this node's list servers, in the order they were made ({@link ChangeBatches}):
+   * offered to the store together, so that they share a commit and its sync.
+   */
+  public record StoreChanges(List<Stamped> changes, ActorRef<Stored> replyTo) implements Command {}
+
+  /** The answer to a {@link StoreChanges}: a reply for each of its changes, in their order. */
+  public record Stored(List<Reply> replies) implements CborSerializable {}
 
   /** {@code authority}: the epoch of the server sending it. */
   public record StoreDelta(Delta delta, long authority, ActorRef<Reply> replyTo) implements Command {}
@@ -87,8 +96,13 @@ public final class Replica {
 
   private static Behavior<Command> behaviour(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String node) {
     return Behaviors.receive(Command.class)
-        .onMessage(StoreChange.class, m -> {
-          answer(store.applyChange(m.change()), node, m.replyTo());
+        .onMessage(StoreChanges.class, m -> {
+          List<CompletableFuture<Reply>> replies = new ArrayList<>(m.changes().size());
+          for (Stamped change : m.changes()) {
+            replies.add(store.applyChange(change).handle((r, failure) -> reply(r, failure, node)).toCompletableFuture());
+          }
+          CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+              .thenRun(() -> m.replyTo().tell(new Stored(replies.stream().map(CompletableFuture::join).toList())));
           return Behaviors.same();
         })
         .onMessage(StoreDelta.class, m -> {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -54,6 +55,8 @@ final class Replication {
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
+  /** How changes travel to each replica: in batches, one stream per replica. */
+  private final ChangeBatches batches;
 
   Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
               io.micrometer.core.instrument.MeterRegistry metrics) {
@@ -63,6 +66,8 @@ final class Replication {
     this.system = system;
     this.scheduler = system.scheduler();
     this.settings = settings;
+    this.batches = new ChangeBatches(system, settings.attemptTimeout(), settings.batchesInFlight(),
+        settings.maxInFlightPerReplica(), metrics);
   }
 
   // ---- storing a change
@@ -106,7 +111,7 @@ final class Replication {
       } else if (!inFlight(node.name()).tryAcquire()) {
         tally.answer(node.name(), false, new StoreException("too many changes in flight to " + node.name()));
       } else {
-        send(node, r -> new Replica.StoreChange(change, r), change, committedHere, giveUpAt)
+        send(node, () -> batches.ask(node, change), change, committedHere, giveUpAt)
             .whenComplete((ok, failure) -> {
               inFlight(node.name()).release();
               tally.answer(node.name(), failure == null, failure);
@@ -126,16 +131,16 @@ final class Replication {
    * sends no more than one request a timeout, most often Artery dropped the message, and a
    * further wait would only spend the deadline.
    */
-  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Supplier<CompletionStage<Replica.Reply>> attempt,
                                      Stamped change, CompletionStage<Done> committedHere, long giveUpAt) {
-    return send(node, message, change, committedHere, giveUpAt, 0);
+    return send(node, attempt, change, committedHere, giveUpAt, 0);
   }
 
   /** {@code resends}: how many times this change was sent again to this replica so far. */
-  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Function<ActorRef<Replica.Reply>, Replica.Command> message,
+  private CompletionStage<Done> send(ReplicaSet.ReplicaNode node, Supplier<CompletionStage<Replica.Reply>> attempt,
                                      Stamped change, CompletionStage<Done> committedHere, long giveUpAt, int resends) {
     long sentAt = System.nanoTime();
-    return ask(node, message).handleAsync((reply, failure) -> {
+    return attempt.get().handleAsync((reply, failure) -> {
       if (reply != null && reply.stored()) return CompletableFuture.completedFuture(Done.getInstance());
       Outcome outcome = reply == null ? null : reply.outcome();
       if (outcome == Outcome.STALE || outcome == Outcome.NEWER_HERE) { // a newer server of the list exists
@@ -153,14 +158,14 @@ final class Replication {
       if (outcome == Outcome.GAP || outcome == Outcome.DIVERGED) {
         Position theirs = reply.position(); // send what it lacks, once this node has committed the change
         return committedHere.thenCompose(d -> local.delta(change.list(), theirs))
-            .thenCompose(delta -> send(node, r -> new Replica.StoreDelta(delta.toSend(system), change.epoch(), r), change,
-                committedHere, giveUpAt, resends)); // a fresh stream for each attempt: a stream is read once
+            .thenCompose(delta -> send(node, () -> ask(node, r -> new Replica.StoreDelta(delta.toSend(system), change.epoch(), r)),
+                change, committedHere, giveUpAt, resends)); // a fresh stream for each attempt: a stream is read once
       }
       // the last attempt starts at the deadline at the latest
       long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + settings.backoff().before(resends + 1).toNanos() - now));
       metrics.counter("todo.replication.resends", "node", node.name()).increment();
       return Stages.on(system.executionContext(), Patterns.after(Duration.ofNanos(wait), system,
-          () -> send(node, message, change, committedHere, giveUpAt, resends + 1)));
+          () -> send(node, attempt, change, committedHere, giveUpAt, resends + 1)));
     }, system.executionContext()).thenCompose(Function.identity());
   }
 

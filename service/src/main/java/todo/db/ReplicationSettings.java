@@ -14,9 +14,11 @@ import todo.node.BadSettings;
  * @param deadline how long a change is sent again before it counts as not stored there
  * @param backoff the wait between attempts to a replica that refuses
  * @param maxInFlightPerReplica changes on their way to one replica at most
+ * @param batchesInFlight messages of changes on their way to one replica at once; the changes
+ *     ready meanwhile wait and go together in the next ({@link ChangeBatches})
  */
 public record ReplicationSettings(Consistency consistency, Duration attemptTimeout, Duration deadline, Backoff backoff,
-                                  int maxInFlightPerReplica) {
+                                  int maxInFlightPerReplica, int batchesInFlight) {
 
   /** How many replicas must store a change before it is acknowledged. */
   public enum Consistency {
@@ -44,8 +46,12 @@ public record ReplicationSettings(Consistency consistency, Duration attemptTimeo
       throw new BadSettings("todo.replication.backoff.min must be above 0 and backoff.max at least min, not "
           + backoff.min().toMillis() + "ms and " + backoff.max().toMillis() + "ms");
     }
+    int batchesInFlight = config.getInt("batches-in-flight");
+    if (batchesInFlight < 1) {
+      throw new BadSettings("todo.replication.batches-in-flight must be at least 1, not " + batchesInFlight);
+    }
     return new ReplicationSettings(parsed, config.getDuration("attempt-timeout"), config.getDuration("deadline"), backoff,
-        config.getInt("max-in-flight-per-replica"));
+        config.getInt("max-in-flight-per-replica"), batchesInFlight);
   }
 
   /** How many of {@code replicas} must store a change, or promise a server, for it to count. */
