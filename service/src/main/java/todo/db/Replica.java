@@ -62,8 +62,11 @@ public final class Replica {
    */
   public record GetDeltas(SortedMap<String, Position> since, ActorRef<Deltas> replyTo) implements Command {}
 
-  /** Deltas in the order of the ask, at least one; a lone delta too big for a message has its rows in a stream. */
-  public record Deltas(List<Delta> deltas) implements CborSerializable {}
+  /**
+   * Deltas in the order of the ask, at least one; a lone delta too big for a message has its
+   * rows in a stream. On the wire in a compact form of its own ({@link DeltasSerializer}).
+   */
+  public record Deltas(List<Delta> deltas) {}
 
   /** A page of the lists this node holds, by name after {@code after}. */
   public record GetPositions(String after, int limit, ActorRef<Positions> replyTo) implements Command {}
@@ -128,8 +131,9 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(GetDeltas.class, m -> {
-          store.deltas(m.since(), Delta.MESSAGE_BYTES).thenAccept(deltas -> m.replyTo().tell(new Deltas(
-              deltas.size() == 1 && deltas.get(0).estimatedBytes() > Delta.MESSAGE_BYTES ? List.of(deltas.get(0).toSend(system)) : deltas)));
+          int most = DeltasSerializer.MESSAGE_BYTES;
+          store.deltas(m.since(), DeltasSerializer::bytes, most).thenAccept(deltas -> m.replyTo().tell(new Deltas(
+              deltas.size() == 1 && DeltasSerializer.bytes(deltas.get(0)) > most ? List.of(deltas.get(0).toSend(system)) : deltas)));
           return Behaviors.same();
         })
         .onMessage(GetPositions.class, m -> {

@@ -64,31 +64,6 @@ public record Delta(String list, Position from, Position to, long nextId, long c
     });
   }
 
-  /**
-   * What one message of deltas may carry, by {@link #estimatedBytes()}: several lists'
-   * deltas share a message up to this (catch-up), well within Artery's 256 KiB frame; a
-   * delta bigger than this travels alone, its rows in a stream ({@link #toSend}).
-   */
-  public static final int MESSAGE_BYTES = 160 * 1024;
-
-  /** An upper bound on this delta's size on the wire (CBOR, field names included), rows still in a stream not counted. */
-  public int estimatedBytes() {
-    int bytes = 200 + utf8(list);
-    for (Row r : rows) bytes += 120 + utf8(r.entry().title());
-    for (Request r : requests) bytes += 50 + utf8(r.id());
-    return bytes + 40 * epochs.size();
-  }
-
-  /** At least {@code text}'s length in UTF-8 (a surrogate pair counts 6, not 4), without encoding it. */
-  private static int utf8(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-    }
-    return bytes;
-  }
-
   /** A client request that made the change of {@code version}; {@code entryId} 0 when it made no entry. */
   public record Request(String id, long version, long entryId) implements CborSerializable {}
 

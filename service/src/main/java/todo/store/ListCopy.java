@@ -100,7 +100,7 @@ final class ListCopy {
       ListTables.insertRows(s, list, delta.rows());
     }
     for (Delta.EpochStart e : delta.epochs()) if (e.firstVersion() > at.version()) ListTables.saveEpochStart(writer, list, e);
-    for (Delta.Request r : delta.requests()) if (r.version() > at.version()) ListTables.rememberRequest(writer, list, r);
+    ListTables.rememberRequests(writer, list, delta.requests().stream().filter(r -> r.version() > at.version()).toList());
     ListTables.saveHead(writer, list, new ListTables.Head(delta.to(), Math.max(h.nextId(), delta.nextId()), promised, promisedBy, h.compacted()));
     return new Result(Outcome.APPLIED, delta.to(), promised);
   }

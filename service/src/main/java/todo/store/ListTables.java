@@ -93,6 +93,28 @@ final class ListTables {
     }
   }
 
+  /**
+   * Remembers a delta's {@code requests} with one statement, then forgets what is older than
+   * the latest {@link #REQUESTS_KEPT}: the same rows as {@link #rememberRequest} for each, a
+   * hundred times fewer statements prepared.
+   */
+  static void rememberRequests(Connection c, String list, List<Delta.Request> requests) throws SQLException {
+    if (requests.isEmpty()) return;
+    long newest = 0;
+    try (PreparedStatement s = c.prepareStatement("INSERT OR IGNORE INTO requests (list, version, id, entry_id) VALUES (?, ?, ?, ?)")) {
+      for (Delta.Request r : requests) {
+        s.setString(1, list);
+        s.setLong(2, r.version());
+        s.setString(3, r.id());
+        s.setLong(4, r.entryId());
+        s.addBatch();
+        newest = Math.max(newest, r.version());
+      }
+      s.executeBatch();
+    }
+    if (newest > REQUESTS_KEPT) update(c, "DELETE FROM requests WHERE list = ? AND version <= ?", list, newest - REQUESTS_KEPT);
+  }
+
   static List<Delta.Request> requestsSince(Connection c, String list, long since, int limit) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
         "SELECT id, version, entry_id FROM requests WHERE list = ? AND version > ? ORDER BY version DESC LIMIT ?")) {
@@ -116,7 +138,7 @@ final class ListTables {
       insertRows(s, list, snapshot.rows());
     }
     for (Delta.EpochStart e : snapshot.epochs()) saveEpochStart(c, list, e);
-    for (Delta.Request r : snapshot.requests()) rememberRequest(c, list, r);
+    rememberRequests(c, list, snapshot.requests());
   }
 
   static void insertRows(PreparedStatement s, String list, List<Delta.Row> rows) throws SQLException {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.ToIntFunction;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import todo.list.TodoList;
@@ -143,16 +144,16 @@ final class SqliteFile implements AutoCloseable {
   /**
    * The deltas that copies at {@code since} (list by list, in name order) lack, in one read
    * transaction: those of the first lists, as many as fit in {@code maxBytes} by
-   * {@link Delta#estimatedBytes()}, and always the first.
+   * {@code bytes}, and always the first.
    */
-  List<Delta> deltas(SortedMap<String, Position> since, int maxBytes) throws SQLException {
+  List<Delta> deltas(SortedMap<String, Position> since, ToIntFunction<Delta> bytes, int maxBytes) throws SQLException {
     return read(c -> {
       List<Delta> found = new ArrayList<>();
-      int bytes = 0;
+      int total = 0;
       for (var list : since.entrySet()) {
         Delta d = ListCopy.delta(c, list.getKey(), list.getValue());
-        bytes += d.estimatedBytes();
-        if (!found.isEmpty() && bytes > maxBytes) break;
+        total += bytes.applyAsInt(d);
+        if (!found.isEmpty() && total > maxBytes) break;
         found.add(d);
       }
       return found;

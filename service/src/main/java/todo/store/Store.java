@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.ToIntFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -194,11 +195,11 @@ public final class Store {
 
   /**
    * What copies at {@code since} lack of this node's, list by list in name order: the
-   * deltas of the first lists, as many as fit in {@code maxBytes} (at least one), read at
-   * one moment.
+   * deltas of the first lists, as many as fit in {@code maxBytes} by {@code bytes} (their
+   * size on the wire, which the caller knows; at least one), read at one moment.
    */
-  public CompletionStage<List<Delta>> deltas(SortedMap<String, Position> since, int maxBytes) {
-    return read("the lists", () -> file.deltas(since, maxBytes));
+  public CompletionStage<List<Delta>> deltas(SortedMap<String, Position> since, ToIntFunction<Delta> bytes, int maxBytes) {
+    return read("the lists", () -> file.deltas(since, bytes, maxBytes));
   }
 
   /** The latest client requests that changed {@code list}, newest first. */
