@@ -59,9 +59,14 @@ final class ServedHere {
     this.keepAlive = keepAlive;
   }
 
-  /** {@code server} answers reads of {@code name} from {@code list} from now on. */
+  /**
+   * {@code server} answers reads of {@code name} from {@code list} from now on. Its last
+   * keep-alive stays: a write sent straight to it ({@link TodoCache#ask}) passed sharding no
+   * more than a read answered here did.
+   */
   void put(String name, TodoList list, ActorRef<TodoServer.Command> server) {
-    lists.put(name, new Served(list, server, System.nanoTime()));
+    lists.compute(name, (n, before) ->
+        new Served(list, server, before != null && before.server.equals(server) ? before.keptAliveAt : System.nanoTime()));
   }
 
   /** {@code server} stopped: its list is asked of the next server, wherever that one runs. */

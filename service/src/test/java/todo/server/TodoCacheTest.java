@@ -117,6 +117,19 @@ class TodoCacheTest {
   }
 
   @Test
+  void aListOnlyWrittenHereKeepsItsServer() throws InterruptedException {
+    add("only-written", "first");
+    ActorRef<TodoServer.Command> server = describe("only-written").server();
+    for (int i = 0; i < 20; i++) { // twice the server expiry, each write sent straight to the server
+      String title = "t" + i;
+      assertThat(node.cache().<TodoServer.WriteResult>ask("only-written", r -> new TodoServer.AddEntry(DAY, title, null, r), TIMEOUT)
+          .toCompletableFuture().join()).isInstanceOf(TodoServer.Written.class);
+      Thread.sleep(200);
+    }
+    assertThat(describe("only-written").server()).isEqualTo(server);
+  }
+
+  @Test
   void aStoppedServersListIsNotReadHere() {
     add("stopped-here", "Dentist");
     ActorRef<TodoServer.Command> server = describe("stopped-here").server();
