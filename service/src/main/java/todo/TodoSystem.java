@@ -68,9 +68,9 @@ public final class TodoSystem {
     ActorSystem<Void> system = ClusterNode.start(s);
     try {
       Database database = Database.open(system, s.node(), s.dbFolder(), DatabaseSettings.from(system.settings().config()), metrics);
-      TodoServer.init(system, database, s.node());
+      TodoCache cache = new TodoCache(system, s.serverExpiry());
+      TodoServer.init(system, database, s.node(), cache);
       todo.beam.DistNode.start(system, s.node(), joins::connect); // the chapter's primitives (todo shell drives them)
-      TodoCache cache = new TodoCache(system);
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {

@@ -60,11 +60,12 @@ public final class TodoServer {
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
 
   /**
-   * Starts sharding of list servers on this node. A list's server starts on the node its
-   * first request came through ({@link ServerPlacement}).
+   * Starts sharding of list servers on this node: a list's server starts on the node its
+   * first request came through ({@link ServerPlacement}), and puts its list where {@code cache}
+   * reads it.
    */
-  public static void init(ActorSystem<?> system, Database database, String node) {
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), database, node))
+  public static void init(ActorSystem<?> system, Database database, String node, TodoCache cache) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), database, node, cache.lists()))
         .withAllocationStrategy(new ServerPlacement()));
   }
 
@@ -103,6 +104,9 @@ public final class TodoServer {
 
   public record Describe(ActorRef<Description> replyTo) implements Command {}
 
+  /** A read was answered on this node from the list this server put there ({@link ServedHere}): it is in use. */
+  record KeepAlive() implements Command {}
+
   private record Started(ReplicatedList list) implements Command {}
 
   private record StartFailed(String reason) implements Command {}
@@ -137,22 +141,25 @@ public final class TodoServer {
 
   // ---- behaviour
 
-  public static Behavior<Command> create(String name, Database database, String node) {
+  static Behavior<Command> create(String name, Database database, String node, ServedHere servedHere) {
     return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx ->
-        new TodoServer(ctx, stash, name, node).loading(database)));
+        new TodoServer(ctx, stash, name, node, servedHere).loading(database)));
   }
 
   private final ActorContext<Command> context;
   private final StashBuffer<Command> stash;
   private final String name;
   private final String node;
+  private final ServedHere servedHere;
   private final Answers answered = new Answers();
 
-  private TodoServer(ActorContext<Command> context, StashBuffer<Command> stash, String name, String node) {
+  private TodoServer(ActorContext<Command> context, StashBuffer<Command> stash, String name, String node,
+                     ServedHere servedHere) {
     this.context = context;
     this.stash = stash;
     this.name = name;
     this.node = node;
+    this.servedHere = servedHere;
   }
 
   private Behavior<Command> loading(Database database) {
@@ -224,8 +231,9 @@ public final class TodoServer {
   private Behavior<Command> onStored(ReplicatedList next, Write w, Entry entry) {
     Written result = new Written(entry, next.list().version());
     if (w.request() != null) answered.put(w.request(), result);
+    Behavior<Command> serving = serving(next); // reads on this node see the change before its client hears of it
     w.replyTo().tell(result);
-    return stash.isEmpty() ? serving(next) : stash.unstash(serving(next), 1, c -> c);
+    return stash.isEmpty() ? serving : stash.unstash(serving, 1, c -> c);
   }
 
   /**
@@ -284,9 +292,13 @@ public final class TodoServer {
     return refuseWaitingWrites("list " + name + " could not be loaded: " + m.reason(), Behaviors.stopped());
   }
 
-  /** Reads, answered at once from {@code list} in every behaviour but loading. */
+  /**
+   * Reads, answered at once from {@code list} in every behaviour but loading; so are the
+   * reads on this node that find it in {@link ServedHere}, where it is put here.
+   */
   private BehaviorBuilder<Command> reads(ReplicatedList list) {
     TodoList l = list.list();
+    servedHere.put(name, l, context.getSelf());
     return Behaviors.receive(Command.class)
         .onMessage(GetEntries.class, m -> answer(m.replyTo(),
             new Entries(m.date() == null ? l.entries() : l.entries(m.date()), l.version())))
@@ -294,6 +306,7 @@ public final class TodoServer {
             new Entries(l.entry(m.id()).map(List::of).orElse(List.of()), l.version())))
         .onMessage(Describe.class, m -> answer(m.replyTo(), new Description(name, node, l.version(), list.epoch(), l.size(),
             context.getSelf(), list.readOnlyBecause().orElse(null))))
+        .onMessage(KeepAlive.class, m -> Behaviors.same())
         .onSignal(PostStop.class, s -> stopped());
   }
 
@@ -303,6 +316,7 @@ public final class TodoServer {
   }
 
   private Behavior<Command> stopped() {
+    servedHere.remove(name, context.getSelf());
     log.info("Stopping to-do server for {}.", name);
     return Behaviors.same();
   }

@@ -38,7 +38,7 @@ final class BookRoutes {
     Map<String, String> params = Input.query(request);
     String list = Input.listName(Input.required(params, "list"));
     LocalDate date = Input.date(Input.required(params, "date"));
-    return servers.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(date, replyTo), entries ->
-        Responses.text(StatusCodes.OK, entries.entries().stream().map(Entry::line).collect(Collectors.joining("\n"))));
+    return servers.entries(list, date, entries ->
+        Responses.text(StatusCodes.OK, entries.stream().map(Entry::line).collect(Collectors.joining("\n"))));
   }
 }

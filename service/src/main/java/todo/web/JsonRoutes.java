@@ -127,8 +127,8 @@ final class JsonRoutes extends Routes {
   }
 
   private CompletionStage<HttpResponse> all(String list, Uri uri) {
-    return servers.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(null, replyTo),
-        entries -> Responses.json(StatusCodes.OK, entries.entries().stream().map(e -> json(e, list, uri)).toList()));
+    return servers.entries(list, null,
+        entries -> Responses.json(StatusCodes.OK, entries.stream().map(e -> json(e, list, uri)).toList()));
   }
 
   private CompletionStage<HttpResponse> one(String list, long id, Uri uri) {

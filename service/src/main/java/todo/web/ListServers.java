@@ -1,6 +1,8 @@
 package todo.web;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import todo.Stages;
+import todo.list.Entry;
+import todo.list.TodoList;
 import todo.server.TodoCache;
 import todo.server.TodoServer;
 
@@ -50,14 +54,31 @@ final class ListServers {
     return executor;
   }
 
+  /**
+   * The ask's answer: {@code askUntilAnswered} completes on Pekko's dispatcher already (its
+   * stage is a plain future that {@link Stages#on} completes there), so the answer is made on
+   * that thread, not handed to another one.
+   */
   <R> CompletionStage<HttpResponse> ask(
       String list, Function<ActorRef<R>, TodoServer.Command> message, Function<R, HttpResponse> answer) {
     return askUntilAnswered(list, message, System.nanoTime() + timeout.toNanos())
-        .handleAsync((reply, failure) -> failure != null ? Responses.failure(failure, list) : answer.apply(reply), executor);
+        .handle((reply, failure) -> failure != null ? Responses.failure(failure, list) : answer.apply(reply));
   }
 
+  /**
+   * The entries of {@code date} (all of them when null), by id, made into an answer. When the
+   * list's server runs on this node, read as it holds the list now, without a message
+   * ({@link TodoCache#servedHere}: what the server would answer); else asked of it.
+   */
+  CompletionStage<HttpResponse> entries(String list, LocalDate date, Function<List<Entry>, HttpResponse> answer) {
+    TodoList here = cache.servedHere(list);
+    if (here != null) return CompletableFuture.completedFuture(answer.apply(date == null ? here.entries() : here.entries(date)));
+    return this.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(date, replyTo), e -> answer.apply(e.entries()));
+  }
+
+  /** Completes on {@code executor}: every callback of the ask runs there, never on the JDK's default executor. */
   private <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message, long giveUpAt) {
-    return Stages.on(executor, cache.serverProcess(list).<R>ask(message::apply, attempt)).handle((reply, failure) -> {
+    return Stages.on(executor, cache.<R>ask(list, message, attempt)).handle((reply, failure) -> {
       if (failure == null) return CompletableFuture.completedFuture(reply);
       boolean noAnswer = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
       if (noAnswer && System.nanoTime() < giveUpAt) return askUntilAnswered(list, message, giveUpAt);

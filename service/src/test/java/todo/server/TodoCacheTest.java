@@ -98,6 +98,48 @@ class TodoCacheTest {
   }
 
   @Test
+  void aListServedHereIsReadWithEveryAcknowledgedWrite() {
+    for (int i = 0; i < 20; i++) {
+      add("served-here", "t" + i);
+      assertThat(node.cache().servedHere("served-here").entries(DAY)).extracting(Entry::title).endsWith("t" + i);
+    }
+  }
+
+  @Test
+  void aListOnlyReadHereKeepsItsServer() throws InterruptedException {
+    add("only-read", "Dentist");
+    ActorRef<TodoServer.Command> server = describe("only-read").server();
+    for (int i = 0; i < 20; i++) { // twice the server expiry (2 s on this node), reading without a message
+      assertThat(node.cache().servedHere("only-read").entries(DAY)).extracting(Entry::title).containsExactly("Dentist");
+      Thread.sleep(200);
+    }
+    assertThat(describe("only-read").server()).isEqualTo(server);
+  }
+
+  @Test
+  void aListOnlyWrittenHereKeepsItsServer() throws InterruptedException {
+    add("only-written", "first");
+    ActorRef<TodoServer.Command> server = describe("only-written").server();
+    for (int i = 0; i < 20; i++) { // twice the server expiry, each write sent straight to the server
+      String title = "t" + i;
+      assertThat(node.cache().<TodoServer.WriteResult>ask("only-written", r -> new TodoServer.AddEntry(DAY, title, null, r), TIMEOUT)
+          .toCompletableFuture().join()).isInstanceOf(TodoServer.Written.class);
+      Thread.sleep(200);
+    }
+    assertThat(describe("only-written").server()).isEqualTo(server);
+  }
+
+  @Test
+  void aStoppedServersListIsNotReadHere() {
+    add("stopped-here", "Dentist");
+    ActorRef<TodoServer.Command> server = describe("stopped-here").server();
+    node.actorSystem().classicSystem().stop(Adapter.toClassic(server));
+    awaitStopped(server);
+
+    assertThat(node.cache().servedHere("stopped-here")).isNull();
+  }
+
+  @Test
   void aWriteIsOnDiskWhenItIsAcknowledged() {
     add("on-disk", "Dentist");
     assertThat(node.database().get("on-disk").toCompletableFuture().join().entries())

@@ -50,4 +50,8 @@ final class OneNode implements BeforeAllCallback, AfterAllCallback {
   int httpPort() {
     return node.httpPort();
   }
+
+  TodoSystem system() {
+    return node;
+  }
 }
