@@ -18,7 +18,6 @@ import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import todo.Stages;
-import todo.store.Delta;
 import todo.store.Stamped;
 import todo.store.StoreException;
 
@@ -42,7 +41,7 @@ import todo.store.StoreException;
 final class ChangeBatches {
 
   /** What one batch may carry, by {@link #estimatedBytes}: as catch-up's answers, well within Artery's 256 KiB frame. */
-  static final int MESSAGE_BYTES = Delta.MESSAGE_BYTES;
+  static final int MESSAGE_BYTES = DeltasSerializer.MESSAGE_BYTES;
 
   /**
    * Changes in one batch at most, so that its answer (a reply each, with a reason when the
