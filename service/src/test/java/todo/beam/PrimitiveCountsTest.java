@@ -83,6 +83,8 @@ class PrimitiveCountsTest {
   void whereisSendsNothing() {
     Pid shellOfB = on(b, Dist::self);
     assertThat(on(b, () -> Global.registerName("counted", shellOfB))).isTrue();
+    // the registration's own messages end after its answer (cb's copy says it applied the change)
+    await().atMost(Duration.ofSeconds(10)).until(() -> SentMessages.all().size() >= 4);
     SentMessages.clear();
     for (int i = 0; i < 100; i++) {
       assertThat(on(a, () -> Global.whereisName("counted"))).isEqualTo(shellOfB);
