@@ -40,9 +40,6 @@ import todo.store.StoreException;
  */
 final class ChangeBatches {
 
-  /** What one batch may carry, by {@link #estimatedBytes}: as catch-up's answers, well within Artery's 256 KiB frame. */
-  static final int MESSAGE_BYTES = DeltasSerializer.MESSAGE_BYTES;
-
   /**
    * Changes in one batch at most, so that its answer (a reply each, with a reason when the
    * replica's store failed) fits in a message too.
@@ -88,7 +85,7 @@ final class ChangeBatches {
     Counter messages = metrics.counter("todo.replication.messages", "node", node);
     Counter changes = metrics.counter("todo.replication.changes", "node", node);
     return Source.<Sending>queue(capacity)
-        .batchWeighted(MESSAGE_BYTES, s -> (long) estimatedBytes(s.change()), ChangeBatches::first, ChangeBatches::add)
+        .batchWeighted(Replica.MESSAGE_BYTES, s -> (long) estimatedBytes(s.change()), ChangeBatches::first, ChangeBatches::add)
         .mapAsync(batchesInFlight, batch -> send(replica, node, batch, messages, changes))
         .to(Sink.ignore())
         .run(system);
@@ -143,6 +140,6 @@ final class ChangeBatches {
   static int estimatedBytes(Stamped change) {
     int chars = change.list().length() + (change.change().request() == null ? 0 : change.change().request().length());
     if (change.change() instanceof todo.list.Change.Put put) chars += put.entry().title().length();
-    return Math.max(MESSAGE_BYTES / MAX_CHANGES, 300 + 3 * chars);
+    return Math.max(Replica.MESSAGE_BYTES / MAX_CHANGES, 300 + 3 * chars);
   }
 }

@@ -34,13 +34,6 @@ import todo.store.Position;
  */
 public final class DeltasSerializer extends SerializerWithStringManifest {
 
-  /**
-   * What one answer carries at most, by {@link #bytes}: several lists' deltas share a
-   * message up to this, well within Artery's 256 KiB frame; a delta bigger than this travels
-   * alone, its rows in a stream ({@link Delta#toSend}).
-   */
-  static final int MESSAGE_BYTES = 160 * 1024;
-
   private static final CBORFactory CBOR = new CBORFactory();
   private static final String MANIFEST = "deltas";
 
@@ -183,7 +176,7 @@ public final class DeltasSerializer extends SerializerWithStringManifest {
 
   /**
    * An upper bound on the bytes {@code d} takes in this form, without encoding it: what
-   * catch-up fills a message with, up to {@link #MESSAGE_BYTES}.
+   * catch-up fills a message with, up to {@link Replica#MESSAGE_BYTES}.
    */
   public static int bytes(Delta d) {
     int n = text(d.list()) + number(d.from().epoch()) + number(d.from().version()) + number(d.to().epoch())

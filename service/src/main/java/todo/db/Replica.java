@@ -27,6 +27,14 @@ public final class Replica {
 
   public static final String NAME = "replica";
 
+  /**
+   * What one message between replicas carries at most: a batch of changes
+   * ({@link ChangeBatches}), several lists' deltas in a catch-up answer ({@link DeltasSerializer});
+   * well within Artery's 256 KiB frame. A delta bigger than this travels alone, its rows in a
+   * stream ({@link todo.store.Delta#toSend}).
+   */
+  static final int MESSAGE_BYTES = 160 * 1024;
+
   public sealed interface Command extends CborSerializable {}
 
   /**
@@ -131,7 +139,7 @@ public final class Replica {
           return Behaviors.same();
         })
         .onMessage(GetDeltas.class, m -> {
-          int most = DeltasSerializer.MESSAGE_BYTES;
+          int most = MESSAGE_BYTES;
           store.deltas(m.since(), DeltasSerializer::bytes, most).thenAccept(deltas -> m.replyTo().tell(new Deltas(
               deltas.size() == 1 && DeltasSerializer.bytes(deltas.get(0)) > most ? List.of(deltas.get(0).toSend(system)) : deltas)));
           return Behaviors.same();

@@ -105,7 +105,7 @@ class WireTest {
 
   /**
    * Catch-up's answer: as many deltas as {@link DeltasSerializer#bytes} lets into
-   * {@link DeltasSerializer#MESSAGE_BYTES} are at most that many bytes on the wire, for short
+   * {@link Replica#MESSAGE_BYTES} are at most that many bytes on the wire, for short
    * entries and for the longest titles in other alphabets, and come back the same.
    */
   @Test
@@ -116,7 +116,7 @@ class WireTest {
       int estimated = 0;
       for (int list = 0; ; list++) {
         var d = delta("catchup" + list, perList, title);
-        if (!deltas.isEmpty() && estimated + DeltasSerializer.bytes(d) > DeltasSerializer.MESSAGE_BYTES) break;
+        if (!deltas.isEmpty() && estimated + DeltasSerializer.bytes(d) > Replica.MESSAGE_BYTES) break;
         estimated += DeltasSerializer.bytes(d);
         deltas.add(d);
       }
