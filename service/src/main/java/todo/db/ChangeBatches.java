@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,13 +73,32 @@ final class ChangeBatches {
   /** Asks {@code node} to store {@code change}: its reply, or a failure when none came in time. */
   CompletionStage<Replica.Reply> ask(ReplicaSet.ReplicaNode node, Stamped change) {
     Sending sending = new Sending(change, System.nanoTime(), new CompletableFuture<>());
-    BoundedSourceQueue<Sending> queue = queues.computeIfAbsent(node.ref(), ref -> open(ref, node.name()));
-    QueueOfferResult offered = queue.offer(sending);
-    if (!offered.equals(QueueOfferResult.enqueued())) {
-      if (!offered.equals(QueueOfferResult.dropped())) queues.remove(node.ref(), queue); // closed: the next change opens another
-      sending.answer().completeExceptionally(new StoreException("too many changes waiting to go to " + node.name()));
+    for (;;) {
+      BoundedSourceQueue<Sending> queue = queues.computeIfAbsent(node.ref(), ref -> open(ref, node.name()));
+      QueueOfferResult offered = queue.offer(sending);
+      if (offered.equals(QueueOfferResult.enqueued())) return sending.answer();
+      if (offered.equals(QueueOfferResult.dropped())) {
+        sending.answer().completeExceptionally(new StoreException("too many changes waiting to go to " + node.name()));
+        return sending.answer();
+      }
+      queues.remove(node.ref(), queue); // closed (keepOnly, just now): open another
     }
-    return sending.answer();
+  }
+
+  /**
+   * Closes the streams of replicas not in {@code current}: a node that left, was forgotten
+   * or came back on another address. What such a stream already holds still goes (or
+   * times out) and is answered; the next change to that node, if any, opens a new stream.
+   */
+  void keepOnly(Set<ActorRef<Replica.Command>> current) {
+    for (Map.Entry<ActorRef<Replica.Command>, BoundedSourceQueue<Sending>> stream : queues.entrySet()) {
+      if (!current.contains(stream.getKey()) && queues.remove(stream.getKey(), stream.getValue())) stream.getValue().complete();
+    }
+  }
+
+  /** Replicas with a stream open now. */
+  int streams() {
+    return queues.size();
   }
 
   private BoundedSourceQueue<Sending> open(ActorRef<Replica.Command> replica, String node) {

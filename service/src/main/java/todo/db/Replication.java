@@ -2,14 +2,17 @@ package todo.db;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -57,6 +60,8 @@ final class Replication {
   private final io.micrometer.core.instrument.MeterRegistry metrics;
   /** How changes travel to each replica: in batches, one stream per replica. */
   private final ChangeBatches batches;
+  /** The view {@link #batches} last kept streams for; a new view closes the streams of nodes it lacks. */
+  private final AtomicReference<ReplicaSet.View> batchesView = new AtomicReference<>();
 
   Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
               io.micrometer.core.instrument.MeterRegistry metrics) {
@@ -87,6 +92,7 @@ final class Replication {
     Stamped change = new Stamped(made.change(), made.epoch(), made.previousEpoch(),
         storedEverywhere.getOrDefault(made.list(), 0L), config.version());
     Map<String, ReplicaSet.ReplicaNode> nodes = view.nodes();
+    closeStreamsOfGoneNodes(view);
     boolean member = nodes.containsKey(replicas.self());
     int needed = settings.needed(nodes.size());
     List<String> away = nodes.values().stream()
@@ -119,6 +125,24 @@ final class Replication {
       }
     }
     return tally.result;
+  }
+
+  /**
+   * The replica set's view changes when a node joins, leaves, goes down or comes back: the
+   * streams of nodes the new view has no reference for are closed, so that a long-lived node
+   * keeps one stream per live replica rather than one per incarnation it ever sent to.
+   */
+  private void closeStreamsOfGoneNodes(ReplicaSet.View view) {
+    ReplicaSet.View last = batchesView.get();
+    if (last == view || !batchesView.compareAndSet(last, view)) return;
+    Set<ActorRef<Replica.Command>> live = new HashSet<>();
+    for (ReplicaSet.ReplicaNode node : view.nodes().values()) if (node.ref() != null) live.add(node.ref());
+    batches.keepOnly(live);
+  }
+
+  /** Replicas this node has a stream of changes open to (a count for tests). */
+  int changeStreams() {
+    return batches.streams();
   }
 
   /**
