@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,41 +20,39 @@ class LogFormatIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  private NodeProcess node;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (node != null) node.close();
-  }
 
   @Test
   void textLinesStartWithTheIsoTimeAndNameTheNode() throws Exception {
-    node = new NodeProcess("logtext", dir, TestNodes.freePort()).start();
-    node.post("/add_entry?list=bob&date=2018-12-19&title=Dentist");
-    assertThat(node.terminate()).isEqualTo(143); // SIGTERM, after the shutdown hooks
-
-    List<String> lines = node.log().lines().toList();
-    assertThat(lines).anyMatch(l -> l.contains("Node " + node.name() + " is up"));
-    assertThat(lines).allMatch(l -> l.matches(ISO_TIME + " [A-Z]+ +" + java.util.regex.Pattern.quote(node.name()) + " \\S+ - .*"),
-        "starts with the ISO time, the level and the node's name");
+    try (NodeProcess node = new NodeProcess("logtext", dir, TestNodes.freePort())) {
+      List<String> lines = linesOfARun(node.start());
+      assertThat(lines).anyMatch(l -> l.contains("Node " + node.name() + " is up"));
+      assertThat(lines).allMatch(l -> l.matches(ISO_TIME + " [A-Z]+ +" + java.util.regex.Pattern.quote(node.name()) + " \\S+ - .*"),
+          "starts with the ISO time, the level and the node's name");
+    }
   }
 
   @Test
   void jsonFormatWritesOneObjectPerLine() throws Exception {
-    node = new NodeProcess("logjson", dir, TestNodes.freePort()).env("TODO_LOG_FORMAT", "json").start();
+    try (NodeProcess node = new NodeProcess("logjson", dir, TestNodes.freePort()).env("TODO_LOG_FORMAT", "json")) {
+      List<String> lines = linesOfARun(node.start());
+      for (String line : lines) {
+        JsonNode event = JSON.readTree(line);
+        assertThat(event.isObject()).as(line).isTrue();
+        assertThat(event.path("timestamp").isIntegralNumber()).as(line).isTrue();
+        assertThat(event.path("level").asText()).as(line).isIn("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
+        assertThat(event.path("loggerName").asText()).as(line).isNotEmpty();
+        assertThat(event.path("context").path("properties").path("node").asText()).as(line).isEqualTo(node.name());
+      }
+      assertThat(lines).anyMatch(l -> l.contains("\"formattedMessage\":\"Node " + node.name() + " is up"));
+    }
+  }
+
+  /** The output of a node that serves one write and then stops on SIGTERM. */
+  private static List<String> linesOfARun(NodeProcess node) throws Exception {
     node.post("/add_entry?list=bob&date=2018-12-19&title=Dentist");
     assertThat(node.terminate()).isEqualTo(143); // SIGTERM, after the shutdown hooks
-
     List<String> lines = node.log().lines().toList();
     assertThat(lines).isNotEmpty();
-    for (String line : lines) {
-      JsonNode event = JSON.readTree(line);
-      assertThat(event.isObject()).as(line).isTrue();
-      assertThat(event.path("timestamp").isIntegralNumber()).as(line).isTrue();
-      assertThat(event.path("level").asText()).as(line).isIn("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
-      assertThat(event.path("loggerName").asText()).as(line).isNotEmpty();
-      assertThat(event.path("context").path("properties").path("node").asText()).as(line).isEqualTo(node.name());
-    }
-    assertThat(lines).anyMatch(l -> l.contains("\"formattedMessage\":\"Node " + node.name() + " is up"));
+    return lines;
   }
 }

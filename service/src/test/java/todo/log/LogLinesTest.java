@@ -53,6 +53,13 @@ class LogLinesTest {
     assertThat(out).matches(ISO_TIME + " WARN  node1@vm LogLinesTest - Replica node2@vm is not storing changes: down\\R");
   }
 
+  @Test
+  void theFormatIsTextUnlessJsonIsAsked() {
+    assertThat(LogFormat.of(null)).isEqualTo("text");
+    assertThat(LogFormat.of("JSON")).isEqualTo("json");
+    assertThat(LogFormat.of("xml")).as("said on stderr, and logged as text").isEqualTo("text");
+  }
+
   /** What {@code log} writes on stdout through a fresh Logback context set up by the product's logback.xml. */
   private static String logged(Consumer<LoggerContext> setUp, Consumer<Logger> log) {
     LoggerContext context = new LoggerContext();
