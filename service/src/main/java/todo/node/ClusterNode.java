@@ -26,6 +26,7 @@ import org.apache.pekko.cluster.typed.Leave;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProviderSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.log.NodeLog;
 
 /**
  * A node as the BEAM has one: a named cluster member that trusts only holders of the
@@ -40,6 +41,7 @@ public final class ClusterNode {
 
   /** Starts the node's ActorSystem and returns once it is an Up member. */
   public static ActorSystem<Void> start(NodeSettings s) {
+    NodeLog.name(s.node());
     EpmdClient epmd = new EpmdClient(s.epmdPort());
     List<Address> seeds = addressesOf(s.connect(), epmd); // fail before anything starts
     ActorSystem<Void> system = startMember(s, s.config(s.distPorts().firstFree(NodeName.host(s.node()))), epmd);
@@ -67,6 +69,7 @@ public final class ClusterNode {
    * shell, so it never counts as a replica of the to-do data.
    */
   public static ActorSystem<Void> startUnjoined(NodeSettings s) {
+    NodeLog.name(s.node());
     int distPort = s.distPorts().firstFree(NodeName.host(s.node()));
     Config config = ConfigFactory.parseMap(Map.of("pekko.cluster.roles",
         ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(s.node()), NodeRoles.SHELL)))).withFallback(s.config(distPort));

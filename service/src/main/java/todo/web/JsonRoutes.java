@@ -9,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -52,7 +54,7 @@ final class JsonRoutes extends Routes {
         answer(HttpMethods.POST, request -> withBody(request, body -> add(list(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries
         answer(HttpMethods.DELETE, request -> clear(list(request), key(request))),
-        complete(StatusCodes.METHOD_NOT_ALLOWED, "a list's entries answer GET, POST and DELETE"));
+        complete(notAllowed("a list's entries answer GET, POST and DELETE", HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE)));
     Route entry = concat(
         // curl http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.GET, request -> one(list(request), id(request), request.getUri())),
@@ -60,7 +62,7 @@ final class JsonRoutes extends Routes {
         answer(HttpMethods.PATCH, request -> withBody(request, body -> update(list(request), id(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.DELETE, request -> remove(list(request), id(request), key(request))),
-        complete(StatusCodes.METHOD_NOT_ALLOWED, "an entry answers GET, PATCH and DELETE"));
+        complete(notAllowed("an entry answers GET, PATCH and DELETE", HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE)));
     // curl http://localhost:5454/api/lists/bob
     Route describe = answer(HttpMethods.GET, request -> describe(list(request)));
     Route entriesOrEntry = concat(
@@ -180,6 +182,11 @@ final class JsonRoutes extends Routes {
       HttpResponse response = Responses.json(created ? StatusCodes.CREATED : StatusCodes.OK, body);
       return created ? response.addHeader(Location.create((String) body.get("url"))) : response;
     });
+  }
+
+  /** 405 with the reason, and the methods the route answers in {@code Allow} (as HTTP requires). */
+  private static HttpResponse notAllowed(String reason, HttpMethod... allowed) {
+    return Responses.text(StatusCodes.METHOD_NOT_ALLOWED, reason).addHeader(Allow.create(allowed));
   }
 
   private static HttpResponse notFound(String list, long id) {

@@ -51,7 +51,7 @@ final class Responses {
     Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     if (cause instanceof BadRequest bad) return badRequest(bad.getMessage());
     if (cause instanceof EntityStreamSizeException) return badRequest("the body is over 64 KiB");
-    log.error("Request failed: {}", cause.toString());
+    log.error("Request failed: {}", cause.toString(), cause); // a bug: its stack trace follows
     return text(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
   }
 
@@ -64,7 +64,7 @@ final class Responses {
       return unavailable("the server of list " + list + " did not answer in time; try again");
     }
     if (cause instanceof StoreException) return unavailable(cause.getMessage());
-    log.error("Request for list {} failed: {}", list, cause.toString());
+    log.error("Request for list {} failed: {}", list, cause.toString(), cause);
     return text(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + cause.getClass().getSimpleName());
   }
 }

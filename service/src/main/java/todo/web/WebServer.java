@@ -34,6 +34,7 @@ public final class WebServer extends Routes {
   private final BookRoutes book;
   private final JsonRoutes json;
   private final ClusterRoutes cluster;
+  private final OpenApi openApi = new OpenApi();
 
   private final java.util.function.Supplier<String> metrics;
 
@@ -93,6 +94,7 @@ public final class WebServer extends Routes {
         options(() -> preflight),
         json.route(),
         cluster.route(),
+        openApi.route(),
         path("metrics", () -> prometheus),
         complete(StatusCodes.NOT_FOUND, "not found"));
     Route checked = extractRequest(request -> {
