@@ -110,6 +110,29 @@ public record ClusterCertificates(KeyStore keys, KeyStore trusted, char[] passwo
     return store;
   }
 
+  /** The subject of this node's certificate, for the log. */
+  String subject() {
+    return names(keys).get(0);
+  }
+
+  /** The subjects of the trusted CAs, for the log. */
+  List<String> authorities() {
+    return names(trusted);
+  }
+
+  private static List<String> names(KeyStore store) {
+    try {
+      List<String> names = new ArrayList<>();
+      for (String alias : Collections.list(store.aliases())) {
+        Certificate c = store.getCertificate(alias);
+        if (c instanceof X509Certificate x) names.add(x.getSubjectX500Principal().getName());
+      }
+      return names;
+    } catch (java.security.KeyStoreException e) {
+      return List.of("(unreadable: " + e.getMessage() + ")");
+    }
+  }
+
   /** An I/O error in a few words, for a one-line message. */
   static String reason(IOException e) {
     if (e instanceof NoSuchFileException) return "no such file";

@@ -120,6 +120,8 @@ public final class ClusterTls implements SSLEngineProvider {
       kmf.init(own.keys(), own.password());
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(own.trusted());
+      log.info("TLS between nodes with the operator's certificates: this node shows {}, and trusts {}.",
+          own.subject(), own.authorities());
       return context(kmf, tmf, "CA");
     } catch (Exception e) {
       throw new BadSettings("todo.tls: cannot set up TLS between nodes with these certificates: " + e.getMessage());
