@@ -7,8 +7,9 @@
 # /proc/PID/stat) per 10 s; and which threads used it.
 #
 # Usage: bench/idle.sh [--quick] [--idle SECS] [--settle SECS] [--mix SECS] [--per-node] [FLAGS...]
-#   FLAGS    one argument per JVM configuration to compare, each replacing the launcher's
-#            flags as TODO_JAVA_OPTS does ("-": the launcher's own). Leading NAME=VALUE
+#   FLAGS    one argument per JVM configuration to compare, each given as TODO_JAVA_OPTS,
+#            which adds to the launcher's flags (a collector named replaces SerialGC; a
+#            flag given again wins) ("-": the launcher's own). Leading NAME=VALUE
 #            words are set in the nodes' environment ("MALLOC_ARENA_MAX=2 -XX:+UseSerialGC ..."),
 #            and a "+" word stands for the launcher's flags ("MALLOC_ARENA_MAX=2 +").
 #            With several, each is measured twice, the second round in rotated order (B C A

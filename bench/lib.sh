@@ -42,7 +42,7 @@ free_port() {
   done
 }
 
-launcher_flags() { sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root/todo"; }
+launcher_flags() { sed -n 's/^default_java_opts=(\(.*\))$/\1/p' "$root/todo"; }
 
 result() {
   local name="$1" value="$2" unit="$3"; shift 3

@@ -41,7 +41,7 @@ trap 'exit 130' INT TERM
 
 epmd_port="$(free_port)"
 # The launcher's default JVM flags, as the todo script holds them.
-launcher_flags="$(sed -n 's/^java_opts=(${TODO_JAVA_OPTS:-\(.*\)})$/\1/p' "$root/todo")"
+launcher_flags="$(sed -n 's/^default_java_opts=(\(.*\))$/\1/p' "$root/todo")"
 
 # bench_header COMMAND_ARGS...: what every run prints first (command, date, load, commit),
 # and builds service/target/todo.jar now if it is stale, not during a measurement.

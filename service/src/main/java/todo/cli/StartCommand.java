@@ -20,7 +20,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TodoSystem running = TodoSystem.start(node.settings("node1"));
+    TodoSystem running = TodoSystem.start(node.settings());
     running.whenTerminated().toCompletableFuture().join();
     return running.wasDowned() ? ExitCodes.FAILED : 0;
   }

@@ -89,7 +89,7 @@ public final class ClusterNode {
   }
 
   private static ActorSystem<Void> startMember(NodeSettings s, Config config, EpmdClient epmd) {
-    ClusterTls tls = ClusterTls.create(s.node(), s.cookie());
+    ClusterTls tls = ClusterTls.create(s.node(), s.cookie(), s.cluster().certificates());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo",
         ActorSystemSetup.create(BootstrapSetup.create(config)).and(SSLEngineProviderSetup.create(sys -> tls)));
     try {

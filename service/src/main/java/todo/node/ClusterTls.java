@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -57,6 +58,9 @@ import scala.Option;
  * cookie itself never crosses the network. A refused peer is logged here, on both sides,
  * in one line at most every 30 seconds per peer: Artery itself says nothing at the default
  * log level.
+ *
+ * <p>An operator may bring a CA of their own instead ({@link ClusterCertificates}): then each
+ * node shows the certificate it was given, and a peer's must be signed by one of the given CAs.
  */
 public final class ClusterTls implements SSLEngineProvider {
 
@@ -65,10 +69,18 @@ public final class ClusterTls implements SSLEngineProvider {
   private static final Duration LOG_EVERY = Duration.ofSeconds(30);
 
   private final SSLContext context;
+  /** What a refused peer lacks, in the log lines: the cookie, or a certificate of the operator's CA. */
+  private final String trust;
   private final Map<String, Instant> lastRefusalLogged = new ConcurrentHashMap<>();
 
-  private ClusterTls(SSLContext context) {
+  private ClusterTls(SSLContext context, String trust) {
     this.context = context;
+    this.trust = trust;
+  }
+
+  /** The TLS of node {@code node}, with {@code own} certificates if given, else those of a cluster whose secret is {@code cookie}. */
+  public static ClusterTls create(String node, String cookie, Optional<ClusterCertificates> own) {
+    return own.isPresent() ? create(own.get()) : create(node, cookie);
   }
 
   /** The TLS of node {@code node}, for a cluster whose secret is {@code cookie}. */
@@ -95,14 +107,33 @@ public final class ClusterTls implements SSLEngineProvider {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trusted);
 
-      SSLContext context = SSLContext.getInstance(PROTOCOL);
-      ClusterTls tls = new ClusterTls(context);
-      X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
-      context.init(kmf.getKeyManagers(), new TrustManager[] {tls.loggingRefusals(pkix)}, new SecureRandom());
-      return tls;
+      return context(kmf, tmf, "cookie");
     } catch (Exception e) {
       throw new IllegalStateException("cannot set up TLS between nodes: " + e.getMessage(), e);
     }
+  }
+
+  /** The TLS of a node with the operator's own certificates. */
+  static ClusterTls create(ClusterCertificates own) {
+    try {
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(own.keys(), own.password());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(own.trusted());
+      log.info("TLS between nodes with the operator's certificates: this node shows {}, and trusts {}.",
+          own.subject(), own.authorities());
+      return context(kmf, tmf, "CA");
+    } catch (Exception e) {
+      throw new BadSettings("todo.tls: cannot set up TLS between nodes with these certificates: " + e.getMessage());
+    }
+  }
+
+  private static ClusterTls context(KeyManagerFactory kmf, TrustManagerFactory tmf, String trust) throws Exception {
+    SSLContext context = SSLContext.getInstance(PROTOCOL);
+    ClusterTls tls = new ClusterTls(context, trust);
+    X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+    context.init(kmf.getKeyManagers(), new TrustManager[] {tls.loggingRefusals(pkix)}, new SecureRandom());
+    return tls;
   }
 
   /** The CA key pair every holder of {@code cookie} derives alike. */
@@ -153,7 +184,7 @@ public final class ClusterTls implements SSLEngineProvider {
           pkix.checkClientTrusted(chain, auth, engine);
         } catch (CertificateException e) {
           refused("Refused a connection from " + subject(chain)
-              + ": its certificate is not from this cluster's cookie (started with another cookie?)");
+              + ": its certificate is not from this cluster's " + trust + " (started with another " + trust + "?)");
           throw e;
         }
       }
@@ -164,7 +195,7 @@ public final class ClusterTls implements SSLEngineProvider {
           pkix.checkServerTrusted(chain, auth, engine);
         } catch (CertificateException e) {
           refused("Cannot talk to " + subject(chain) + " at " + engine.getPeerHost() + ":" + engine.getPeerPort()
-              + ": it belongs to a cluster with another cookie");
+              + ": it belongs to a cluster with another " + trust);
           throw e;
         }
       }
@@ -222,7 +253,7 @@ public final class ClusterTls implements SSLEngineProvider {
     // before showing its own, so the trust manager above never sees it: the failed
     // handshake is what this side can log.
     return new HandshakeWatch(engine, reason -> refused(
-        "Refused a connection: its TLS handshake failed (" + reason + "): a node with another cookie, or not a node"));
+        "Refused a connection: its TLS handshake failed (" + reason + "): a node with another " + trust + ", or not a node"));
   }
 
   @Override

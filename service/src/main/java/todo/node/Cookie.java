@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The cluster's shared secret, found as the BEAM finds its cookie: {@code --cookie}, else
- * {@code TODO_COOKIE}, else {@code ~/.todo.cookie}, created with 20 random capital letters
+ * {@code TODO_COOKIE}, else the file {@code TODO_COOKIE_FILE} names (a container's mounted
+ * secret: it must exist), else {@code ~/.todo.cookie}, created with 20 random capital letters
  * and mode 0400 on first start, like {@code ~/.erlang.cookie}.
  */
 public final class Cookie {
@@ -21,6 +22,14 @@ public final class Cookie {
   public static String resolve(String flag, Map<String, String> env, Path home) {
     if (flag != null) return check(flag, "--cookie");
     if (env.containsKey("TODO_COOKIE")) return check(env.get("TODO_COOKIE"), "TODO_COOKIE");
+    if (env.containsKey("TODO_COOKIE_FILE")) {
+      Path given = Path.of(env.get("TODO_COOKIE_FILE"));
+      try {
+        return check(Files.readString(given, StandardCharsets.UTF_8).strip(), "TODO_COOKIE_FILE " + given);
+      } catch (IOException e) {
+        throw new BadSettings("TODO_COOKIE_FILE: cannot read the cookie file " + given + ": " + ClusterCertificates.reason(e));
+      }
+    }
     Path file = home.resolve(".todo.cookie");
     try {
       if (!Files.exists(file)) create(file);

@@ -13,8 +13,13 @@ public final class NodeName {
 
   /** {@code --sname node1}: the name on this machine's short host name. */
   public static String fromShortName(String sname) {
-    if (sname.contains("@")) throw new BadSettings("--sname takes a name without a host: " + sname + " (use --name for name@host)");
-    check(sname, "--sname");
+    return fromShortName(sname, "--sname");
+  }
+
+  /** The same from {@code source} (a flag or an environment variable), which errors name. */
+  public static String fromShortName(String sname, String source) {
+    if (sname.contains("@")) throw new BadSettings(source + " takes a name without a host: " + sname + " (a full name@host is --name or TODO_NAME)");
+    check(sname, source);
     return sname + "@" + shortHostName();
   }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one node starts with, resolved once at the edge: a flag beats the book's
- * environment variable, which beats application.conf.
+ * What one node starts with, resolved once at the edge: a flag beats its environment variable
+ * ({@code TODO_*}, the book's and the container's), which beats application.conf.
  *
  * @param connect nodes to join at start ({@code --connect}); empty: a cluster of its own
  * @param distPorts where the node may listen for other nodes ({@code --dist-port-range})
@@ -39,7 +39,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
   public record PortRange(int first, int last) {
     public static final PortRange ANY = new PortRange(0, 0);
 
-    static PortRange parse(String text) {
+    static PortRange parse(String text, String source) {
       String[] parts = text.split("-", -1);
       try {
         if (parts.length == 2) {
@@ -49,7 +49,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
       } catch (NumberFormatException ignored) {
         // answered below
       }
-      throw new BadSettings("--dist-port-range takes two ports, low-high (as 9100-9199), not '" + text + "'");
+      throw new BadSettings(source + " takes two ports, low-high (as 9100-9199), not '" + text + "'");
     }
 
     /** The first port of the range free on {@code host}; 0 (any) for {@link #ANY}. */
@@ -72,10 +72,8 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
   }
 
   static NodeSettings resolve(Flags flags, Map<String, String> env, Path home) {
-    Config todo = todoConfig();
-    if (flags.sname() != null && flags.name() != null) throw new BadSettings("give --sname or --name, not both");
-    String node = flags.name() != null ? NodeName.fromFullName(flags.name())
-        : NodeName.fromShortName(flags.sname() != null ? flags.sname() : "node1");
+    Config todo = ConfigFactory.parseMap(configFromEnv(env)).withFallback(todoConfig());
+    String node = nodeName(flags, env);
     int port = flags.httpPort() != null ? checkPort(flags.httpPort(), "--http-port")
         : env.containsKey("TODO_HTTP_PORT") ? checkPort(parseInt(env.get("TODO_HTTP_PORT"), "TODO_HTTP_PORT"), "TODO_HTTP_PORT")
         : todo.getInt("http-port");
@@ -86,14 +84,45 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
         ? Duration.ofSeconds(positive(parseInt(env.get("TODO_SERVER_EXPIRY"), "TODO_SERVER_EXPIRY"), "TODO_SERVER_EXPIRY"))
         : todo.getDuration("server-expiry");
     List<String> connect = new ArrayList<>();
-    for (String target : flags.connect() == null ? List.<String>of() : flags.connect()) {
-      connect.add(NodeName.fromFullName(target, "--connect"));
+    if (flags.connect() != null && !flags.connect().isEmpty()) {
+      for (String target : flags.connect()) connect.add(NodeName.fromFullName(target, "--connect"));
+    } else if (env.containsKey("TODO_CONNECT")) {
+      for (String target : env.get("TODO_CONNECT").split(",")) {
+        if (!target.isBlank()) connect.add(NodeName.fromFullName(target.strip(), "TODO_CONNECT"));
+      }
     }
-    PortRange distPorts = flags.distPortRange() != null ? PortRange.parse(flags.distPortRange()) : PortRange.ANY;
+    PortRange distPorts = flags.distPortRange() != null ? PortRange.parse(flags.distPortRange(), "--dist-port-range")
+        : env.containsKey("TODO_DIST_PORT_RANGE") ? PortRange.parse(env.get("TODO_DIST_PORT_RANGE"), "TODO_DIST_PORT_RANGE")
+        : PortRange.ANY;
     return new NodeSettings(node, env.getOrDefault("TODO_HTTP_HOST", todo.getString("http-host")), port, folder, expiry,
         Cookie.resolve(flags.cookie(), env, home), List.copyOf(connect), distPorts, EpmdClient.portFromEnv(env),
         ClusterSettings.from(todo), WebSettings.from(todo));
   }
+
+  /** --name, --sname, else TODO_NAME, TODO_SNAME, else node1@<short host name>. */
+  private static String nodeName(Flags flags, Map<String, String> env) {
+    if (flags.sname() != null && flags.name() != null) throw new BadSettings("give --sname or --name, not both");
+    if (flags.name() != null) return NodeName.fromFullName(flags.name());
+    if (flags.sname() != null) return NodeName.fromShortName(flags.sname());
+    if (env.containsKey("TODO_SNAME") && env.containsKey("TODO_NAME")) throw new BadSettings("set TODO_SNAME or TODO_NAME, not both");
+    if (env.containsKey("TODO_NAME")) return NodeName.fromFullName(env.get("TODO_NAME").strip(), "TODO_NAME");
+    if (env.containsKey("TODO_SNAME")) return NodeName.fromShortName(env.get("TODO_SNAME").strip(), "TODO_SNAME");
+    return NodeName.fromShortName("node1");
+  }
+
+  /** The environment variables that stand for a key of application.conf's {@code todo} section, as that key. */
+  private static Map<String, Object> configFromEnv(Map<String, String> env) {
+    Map<String, Object> keys = new HashMap<>();
+    CONFIG_FROM_ENV.forEach((variable, key) -> {
+      if (env.containsKey(variable)) keys.put(key, env.get(variable));
+    });
+    return keys;
+  }
+
+  private static final Map<String, String> CONFIG_FROM_ENV = Map.of(
+      "TODO_TLS_KEY_STORE", "tls.key-store",
+      "TODO_TLS_TRUST_STORE", "tls.trust-store",
+      "TODO_TLS_PASSWORD", "tls.password");
 
   private static Config todoConfig() {
     return ConfigFactory.load().getConfig("todo");
