@@ -82,8 +82,8 @@ final class ChangeBatches {
   }
 
   private BoundedSourceQueue<Sending> open(ActorRef<Replica.Command> replica, String node) {
-    Counter messages = metrics.counter("todo.replication.messages", "node", node);
-    Counter changes = metrics.counter("todo.replication.changes", "node", node);
+    Counter messages = ReplicationMeters.messages(metrics, node);
+    Counter changes = ReplicationMeters.changes(metrics, node);
     return Source.<Sending>queue(capacity)
         .batchWeighted(Replica.MESSAGE_BYTES, s -> (long) estimatedBytes(s.change()), ChangeBatches::first, ChangeBatches::add)
         .mapAsync(batchesInFlight, batch -> send(replica, node, batch, messages, changes))
