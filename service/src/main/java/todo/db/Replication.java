@@ -55,6 +55,7 @@ final class Replication {
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
+  private final io.micrometer.core.instrument.Counter acknowledged;
   /** Each replica's acknowledgement latency ({@link ReplicationMeters#ackTimer}), by node. */
   private final Map<String, io.micrometer.core.instrument.Timer> ackTimers = new ConcurrentHashMap<>();
   /** How changes travel to each replica: in batches, one stream per replica. */
@@ -63,6 +64,7 @@ final class Replication {
   Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
               io.micrometer.core.instrument.MeterRegistry metrics) {
     this.metrics = metrics;
+    this.acknowledged = ReplicationMeters.acknowledged(metrics);
     this.local = local;
     this.replicas = replicas;
     this.system = system;
@@ -167,7 +169,7 @@ final class Replication {
       }
       // the last attempt starts at the deadline at the latest
       long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + settings.backoff().before(resends + 1).toNanos() - now));
-      ReplicationMeters.resends(metrics, node.name()).increment();
+      ReplicationMeters.ByNode.RESENDS.of(metrics, node.name()).increment();
       return Stages.on(system.executionContext(), Patterns.after(Duration.ofNanos(wait), system,
           () -> send(node, attempt, change, committedHere, giveUpAt, resends + 1)));
     }, system.executionContext()).thenCompose(Function.identity());
@@ -248,12 +250,12 @@ final class Replication {
       } else {
         String reason = reason(failure);
         problems.add(reason);
-        ReplicationMeters.failures(metrics, node).increment();
+        ReplicationMeters.ByNode.FAILURES.of(metrics, node).increment();
         if (failing.put(node, true) == null) log.warn("Replica {} is not storing changes: {}", node, reason);
       }
       if (failure != null && ReplicaSetChanged.is(failure)) setChanged = true;
       if (stored.size() >= needed) {
-        if (result.complete(Done.getInstance())) ReplicationMeters.acknowledged(metrics).increment();
+        if (result.complete(Done.getInstance())) acknowledged.increment();
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
         if (setChanged) {
           result.completeExceptionally(new ReplicaSetChanged("not acknowledged: the replica set changed while storing "

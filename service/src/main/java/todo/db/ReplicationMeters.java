@@ -12,32 +12,33 @@ import java.time.Duration;
  */
 final class ReplicationMeters {
 
+  /** The counters kept for each replica, tagged with its {@code node}. */
+  enum ByNode {
+    FAILURES("todo.store.failures", "Changes the replica on this node failed to store (down, refused, or no answer by the deadline)"),
+    RESENDS("todo.replication.resends", "Changes sent again to this replica after it refused one or did not answer in time"),
+    MESSAGES("todo.replication.messages", "Messages of changes (batches) sent to this replica"),
+    CHANGES("todo.replication.changes", "Changes the messages to this replica carried, resends included"),
+    PROMISE_MESSAGES("todo.promise.messages", "Messages asking this replica to promise list epochs (list servers starting)"),
+    PROMISE_LISTS("todo.promise.lists", "Lists whose epochs the promise messages to this replica carried");
+
+    private final String name;
+    private final String description;
+
+    ByNode(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
+
+    Counter of(MeterRegistry metrics, String node) {
+      return Counter.builder(name).tag("node", node).description(description).register(metrics);
+    }
+  }
+
   private ReplicationMeters() {}
 
   static Counter acknowledged(MeterRegistry metrics) {
     return Counter.builder("todo.changes.acknowledged")
         .description("Changes this node's list servers had stored on enough replicas and acknowledged").register(metrics);
-  }
-
-  static Counter failures(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.store.failures").tag("node", node)
-        .description("Changes the replica on this node failed to store (down, refused, or no answer by the deadline)")
-        .register(metrics);
-  }
-
-  static Counter resends(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.replication.resends").tag("node", node)
-        .description("Changes sent again to this replica after it refused one or did not answer in time").register(metrics);
-  }
-
-  static Counter messages(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.replication.messages").tag("node", node)
-        .description("Messages of changes (batches) sent to this replica").register(metrics);
-  }
-
-  static Counter changes(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.replication.changes").tag("node", node)
-        .description("Changes the messages to this replica carried, resends included").register(metrics);
   }
 
   /**
@@ -51,16 +52,6 @@ final class ReplicationMeters {
         .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(200), ms(500),
             ms(1000), ms(2000), ms(4000))
         .register(metrics);
-  }
-
-  static Counter promiseMessages(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.promise.messages").tag("node", node)
-        .description("Messages asking this replica to promise list epochs (list servers starting)").register(metrics);
-  }
-
-  static Counter promiseLists(MeterRegistry metrics, String node) {
-    return Counter.builder("todo.promise.lists").tag("node", node)
-        .description("Lists whose epochs the promise messages to this replica carried").register(metrics);
   }
 
   private static Duration ms(long millis) {
