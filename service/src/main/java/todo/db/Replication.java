@@ -255,7 +255,10 @@ final class Replication {
       }
       if (failure != null && ReplicaSetChanged.is(failure)) setChanged = true;
       if (stored.size() >= needed) {
-        if (result.complete(Done.getInstance())) acknowledged.increment();
+        if (!result.isDone()) { // counted first: completing it may answer the client at once
+          acknowledged.increment();
+          result.complete(Done.getInstance());
+        }
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
         if (setChanged) {
           result.completeExceptionally(new ReplicaSetChanged("not acknowledged: the replica set changed while storing "

@@ -108,11 +108,17 @@ class MetricsTest {
   @Test
   void servingRequestsRegistersNoMeter() {
     for (int i = 0; i < 20; i++) request(i);
-    int meters = node.metrics().getMeters().size();
+    long meters = ours();
 
     for (int i = 0; i < 1_000; i++) request(i);
 
-    assertThat(node.metrics().getMeters().size()).as("meters after 1,000 more requests").isEqualTo(meters);
+    assertThat(ours()).as("meters after 1,000 more requests").isEqualTo(meters);
+  }
+
+  /** The node's own meters and the HTTP timers (the JVM's GC meters come with the first pause of each cause). */
+  private static long ours() {
+    return node.metrics().getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("todo.") || m.getId().getName().startsWith("http.")).count();
   }
 
   /** Requests to existing routes, each kind answered the same status every time. */
