@@ -46,6 +46,8 @@ public final class TodoSystem {
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final RuntimeJoin joins = new RuntimeJoin(this);
+  /** The book's Todo.Metrics line, across members: it counts requests since its last line. */
+  private final MetricsLog metricsLog = new MetricsLog(metrics, () -> cache().serversRunning());
   private volatile Incarnation now;
 
   private TodoSystem(NodeSettings settings) {
@@ -61,12 +63,15 @@ public final class TodoSystem {
     checkPortIsFree(settings); // before anything is started or written
     TodoSystem node = new TodoSystem(settings);
     node.become(node.boot(settings));
+    NodeMeters meters = NodeMeters.bind(node.metrics, node, BuildInfo.ofThisBuild());
+    node.stopped.thenRun(meters::close);
     return node;
   }
 
   private Incarnation boot(NodeSettings s) {
     ActorSystem<Void> system = ClusterNode.start(s);
     try {
+      MetricsLog.Settings logged = MetricsLog.Settings.from(system.settings().config().getConfig("todo"));
       Database database = Database.open(system, s.node(), s.dbFolder(), DatabaseSettings.from(system.settings().config()), metrics);
       TodoCache cache = new TodoCache(system, s.serverExpiry());
       TodoServer.init(system, database, s.node(), cache);
@@ -105,6 +110,7 @@ public final class TodoSystem {
       });
       log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
           database.file(), Cluster.get(system).state().members().size());
+      metricsLog.start(system, logged.logInterval());
       return new Incarnation(system, database, cache, http);
     } catch (RuntimeException e) {
       system.terminate();
@@ -175,13 +181,18 @@ public final class TodoSystem {
 
   private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, Database database, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, database, operatorControl(), metrics::scrape, s.node(), s.httpHost(), s.httpPort(), s.web())
+      return WebServer.bind(system, cache, database, operatorControl(), metrics, s.node(), s.httpHost(), s.httpPort(), s.web())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);
     } catch (InterruptedException | TimeoutException e) {
       throw new BadSettings("HTTP did not start on port " + s.httpPort() + ": " + e);
     }
+  }
+
+  /** The node's meters, as {@code GET /metrics} shows them. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   public NodeSettings settings() {

@@ -1,5 +1,7 @@
 package todo.db;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,9 +70,22 @@ final class CatchUp {
     this.enabled = settings.enabled();
     this.seenReplicaSet = replicas.config().version(); // the set it starts with is no change
     AtomicLong behind = new AtomicLong();
-    metrics.gauge("todo.catchup.lists.behind", behind);
-    this.pass = new CatchUpPass(system, local, settings, new CatchUpPass.Meters(behind, metrics.counter("todo.catchup.lists"),
-        metrics.counter("todo.catchup.changes"), metrics.counter("todo.catchup.asks"), metrics.counter("todo.catchup.writes")));
+    // A node that joins a cluster at run time starts a new member with the same registry:
+    // its gauge must read this pass's count, not the stopped member's.
+    metrics.find(BEHIND).gauges().forEach(metrics::remove);
+    Gauge.builder(BEHIND, behind, AtomicLong::get).strongReference(true)
+        .description("Lists this node is still taking from its peers in the current catch-up pass").register(metrics);
+    this.pass = new CatchUpPass(system, local, settings, new CatchUpPass.Meters(behind,
+        counter(metrics, "todo.catchup.lists", "Lists this node brought up to date from its peers (catch-up)"),
+        counter(metrics, "todo.catchup.changes", "Changes catch-up took from peers"),
+        counter(metrics, "todo.catchup.asks", "Asks catch-up sent to peers (positions and deltas)"),
+        counter(metrics, "todo.catchup.writes", "Writes catch-up committed to this node's store")));
+  }
+
+  private static final String BEHIND = "todo.catchup.lists.behind";
+
+  private static Counter counter(MeterRegistry metrics, String name, String description) {
+    return Counter.builder(name).description(description).register(metrics);
   }
 
   static Behavior<Command> create(ActorSystem<?> system, Store local, ReplicaSet replicas, CatchUpSettings settings,

@@ -102,8 +102,8 @@ final class ChangeBatches {
   }
 
   private BoundedSourceQueue<Sending> open(ActorRef<Replica.Command> replica, String node) {
-    Counter messages = metrics.counter("todo.replication.messages", "node", node);
-    Counter changes = metrics.counter("todo.replication.changes", "node", node);
+    Counter messages = ReplicationMeters.ByNode.MESSAGES.of(metrics, node);
+    Counter changes = ReplicationMeters.ByNode.CHANGES.of(metrics, node);
     return Source.<Sending>queue(capacity)
         .batchWeighted(Replica.MESSAGE_BYTES, s -> (long) estimatedBytes(s.change()), ChangeBatches::first, ChangeBatches::add)
         .mapAsync(batchesInFlight, batch -> send(replica, node, batch, messages, changes))

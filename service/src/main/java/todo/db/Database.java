@@ -117,6 +117,17 @@ public final class Database {
     return store.position(list);
   }
 
+  /** Writes waiting for this node's store to commit them. */
+  public int queuedWrites() {
+    return store.queuedWrites();
+  }
+
+  /** Why this node's store cannot take writes now (closed, its disk full or failing), or null while it can. */
+  public String storeProblem() {
+    if (!store.isOpen()) return "the store of " + store.node() + " is closed";
+    return store.diskFault();
+  }
+
   /** Why this node's disk refuses writes now (full, or failing), or null while it takes them. */
   public String diskFault() {
     return store.diskFault();

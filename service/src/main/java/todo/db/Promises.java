@@ -100,8 +100,8 @@ final class Promises {
     }
     Map<String, Long> epochs = new LinkedHashMap<>();
     for (Asked a : batch) epochs.put(a.list(), a.epoch());
-    metrics.counter("todo.promise.messages", "node", key.node()).increment();
-    metrics.counter("todo.promise.lists", "node", key.node()).increment(batch.size());
+    ReplicationMeters.ByNode.PROMISE_MESSAGES.of(metrics, key.node()).increment();
+    ReplicationMeters.ByNode.PROMISE_LISTS.of(metrics, key.node()).increment(batch.size());
     Stages.on(system.executionContext(), AskPattern.<Replica.Command, Replica.Prepared>ask(replica,
         r -> new Replica.Prepare(epochs, self, key.replicaSet(), r), timeout, system.scheduler()))
         .whenComplete((prepared, failure) -> {

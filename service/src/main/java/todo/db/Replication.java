@@ -58,6 +58,9 @@ final class Replication {
   /** For each list served here, the latest version every replica is known to hold: tombstones up to it may go. */
   private final Map<String, Long> storedEverywhere = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.MeterRegistry metrics;
+  private final io.micrometer.core.instrument.Counter acknowledged;
+  /** Each replica's acknowledgement latency ({@link ReplicationMeters#ackTimer}), by node. */
+  private final Map<String, io.micrometer.core.instrument.Timer> ackTimers = new ConcurrentHashMap<>();
   /** How changes travel to each replica: in batches, one stream per replica. */
   private final ChangeBatches batches;
   /** The view {@link #batches} last kept streams for; a new view closes the streams of nodes it lacks. */
@@ -66,6 +69,7 @@ final class Replication {
   Replication(ActorSystem<?> system, Store local, ReplicaSet replicas, ReplicationSettings settings,
               io.micrometer.core.instrument.MeterRegistry metrics) {
     this.metrics = metrics;
+    this.acknowledged = ReplicationMeters.acknowledged(metrics);
     this.local = local;
     this.replicas = replicas;
     this.system = system;
@@ -117,9 +121,11 @@ final class Replication {
       } else if (!inFlight(node.name()).tryAcquire()) {
         tally.answer(node.name(), false, new StoreException("too many changes in flight to " + node.name()));
       } else {
+        long sentAt = System.nanoTime();
         send(node, () -> batches.ask(node, change), change, committedHere, giveUpAt)
             .whenComplete((ok, failure) -> {
               inFlight(node.name()).release();
+              if (failure == null) ackTimer(node.name()).record(System.nanoTime() - sentAt, java.util.concurrent.TimeUnit.NANOSECONDS);
               tally.answer(node.name(), failure == null, failure);
             });
       }
@@ -187,7 +193,7 @@ final class Replication {
       }
       // the last attempt starts at the deadline at the latest
       long wait = Math.min(giveUpAt - now, Math.max(0, sentAt + settings.backoff().before(resends + 1).toNanos() - now));
-      metrics.counter("todo.replication.resends", "node", node.name()).increment();
+      ReplicationMeters.ByNode.RESENDS.of(metrics, node.name()).increment();
       return Stages.on(system.executionContext(), Patterns.after(Duration.ofNanos(wait), system,
           () -> send(node, attempt, change, committedHere, giveUpAt, resends + 1)));
     }, system.executionContext()).thenCompose(Function.identity());
@@ -197,6 +203,11 @@ final class Replication {
     return CompletableFuture.failedFuture(new StoreException(node.name() + " did not store "
         + change.list() + "@" + change.version() + ": " + (reply == null ? "no answer"
         : reply.problem() != null ? reply.problem() : "its copy is at " + reply.position())));
+  }
+
+  private io.micrometer.core.instrument.Timer ackTimer(String node) {
+    io.micrometer.core.instrument.Timer timer = ackTimers.get(node);
+    return timer != null ? timer : ackTimers.computeIfAbsent(node, n -> ReplicationMeters.ackTimer(metrics, n));
   }
 
   private Semaphore inFlight(String node) {
@@ -263,12 +274,15 @@ final class Replication {
       } else {
         String reason = reason(failure);
         problems.add(reason);
-        metrics.counter("todo.store.failures", "node", node).increment();
+        ReplicationMeters.ByNode.FAILURES.of(metrics, node).increment();
         if (failing.put(node, true) == null) log.warn("Replica {} is not storing changes: {}", node, reason);
       }
       if (failure != null && ReplicaSetChanged.is(failure)) setChanged = true;
       if (stored.size() >= needed) {
-        if (result.complete(Done.getInstance())) metrics.counter("todo.changes.acknowledged").increment();
+        if (!result.isDone()) { // counted first: completing it may answer the client at once
+          acknowledged.increment();
+          result.complete(Done.getInstance());
+        }
       } else if (stored.size() + (total - stored.size() - problems.size()) < needed) {
         if (setChanged) {
           result.completeExceptionally(new ReplicaSetChanged("not acknowledged: the replica set changed while storing "

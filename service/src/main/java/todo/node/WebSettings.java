@@ -10,12 +10,20 @@ import java.time.Duration;
  * @param headerTimeout a connection must send a whole request head this soon after it opened or was last answered
  * @param askTimeout how long a request waits for a list's server before it is answered 503
  * @param askAttempt a request to a list's server that gets no answer in this time is sent again
+ * @param accessLog one line per request to the logger {@code todo.access} ({@code todo.http.access-log}, {@code TODO_ACCESS_LOG})
  */
-public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration askAttempt) {
+public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration askAttempt, boolean accessLog) {
 
   /** From the {@code todo} section of the configuration. */
   public static WebSettings from(Config todo) {
+    boolean accessLog;
+    try {
+      accessLog = todo.getBoolean("http.access-log");
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new BadSettings("TODO_ACCESS_LOG (todo.http.access-log) must be on or off, not '"
+          + todo.getValue("http.access-log").unwrapped() + "'");
+    }
     return new WebSettings(todo.getDuration("http-header-timeout"), todo.getDuration("ask-timeout"),
-        todo.getDuration("ask-attempt"));
+        todo.getDuration("ask-attempt"), accessLog);
   }
 }

@@ -44,6 +44,8 @@ final class ServedHere {
   }
 
   private final ConcurrentHashMap<String, Served> lists = new ConcurrentHashMap<>();
+  /** List servers running on this node, loading ones included: started minus stopped. */
+  private final java.util.concurrent.atomic.AtomicInteger servers = new java.util.concurrent.atomic.AtomicInteger();
   private final long keepAliveNanos;
   private final Consumer<String> keepAlive;
 
@@ -72,6 +74,17 @@ final class ServedHere {
   /** {@code server} stopped: its list is asked of the next server, wherever that one runs. */
   void remove(String name, ActorRef<TodoServer.Command> server) {
     lists.computeIfPresent(name, (n, served) -> served.server.equals(server) ? null : served);
+    servers.decrementAndGet();
+  }
+
+  /** A list's server started on this node (it calls {@link #remove} when it stops). */
+  void started() {
+    servers.incrementAndGet();
+  }
+
+  /** How many list servers run on this node now. */
+  int running() {
+    return servers.get();
   }
 
   /**

@@ -57,6 +57,11 @@ public final class TodoCache {
     return AskPattern.ask(here.server(), message::apply, timeout, scheduler);
   }
 
+  /** How many list servers run on this node now (loading ones included). */
+  public int serversRunning() {
+    return servedHere.running();
+  }
+
   /** Where this node's list servers put their lists. */
   ServedHere lists() {
     return servedHere;

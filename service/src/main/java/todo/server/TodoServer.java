@@ -160,6 +160,7 @@ public final class TodoServer {
     this.name = name;
     this.node = node;
     this.servedHere = servedHere;
+    servedHere.started(); // stopped() counts it off
   }
 
   private Behavior<Command> loading(Database database) {

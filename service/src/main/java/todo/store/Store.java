@@ -1,6 +1,7 @@
 package todo.store;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -49,15 +50,23 @@ public final class Store {
   /** Transactions the writer committed, and the writes they held: their ratio is the mean group commit. */
   private final Counter commits;
   private final Counter committedWrites;
+  /** The writes each batch held: how well group commit works, as a distribution. */
+  private final DistributionSummary batchSizes;
   private final Disk disk;
+  private volatile boolean open = true;
 
   private Store(ActorSystem<?> system, String node, SqliteFile file, StoreSettings settings, MeterRegistry metrics) {
     this.node = node;
     this.file = file;
     this.disk = new Disk(node, file.file());
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("todo.db-dispatcher"));
-    this.commits = metrics.counter("todo.store.commits");
-    this.committedWrites = metrics.counter("todo.store.commit.writes");
+    this.commits = Counter.builder("todo.store.commits")
+        .description("Transactions this node's store committed (each synced to disk by default)").register(metrics);
+    this.committedWrites = Counter.builder("todo.store.commit.writes")
+        .description("Writes (changes, deltas, promises) the committed transactions held").register(metrics);
+    this.batchSizes = DistributionSummary.builder("todo.store.batch.size").baseUnit("writes")
+        .description("Writes per committed transaction (group commit), as a histogram")
+        .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500).register(metrics);
     var queueAndDone =
         Source.<Write>queue(settings.queueSize())
             .batch(settings.maxBatch(), first -> new ArrayList<>(List.of(first)), (batch, w) -> {
@@ -73,6 +82,7 @@ public final class Store {
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
           writes.complete();
           return drained.thenApplyAsync(d -> {
+            open = false;
             file.close();
             return d;
           }, blocking);
@@ -165,12 +175,23 @@ public final class Store {
       List<Result> results = file.apply(updates);
       commits.increment();
       committedWrites.increment(batch.size());
+      batchSizes.record(batch.size());
       disk.committed(updates, results);
       for (int i = 0; i < batch.size(); i++) batch.get(i).done.complete(results.get(i));
     } catch (SQLException | RuntimeException e) {
       StoreException failure = new StoreException(disk.failed(e, batch.size()));
       for (Write w : batch) w.done.completeExceptionally(failure);
     }
+  }
+
+  /** Writes waiting for the writer now (a batch being committed not counted). */
+  public int queuedWrites() {
+    return writes.size();
+  }
+
+  /** False once the store has closed (the node is stopping). */
+  public boolean isOpen() {
+    return open;
   }
 
   /**

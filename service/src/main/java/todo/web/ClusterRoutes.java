@@ -33,11 +33,11 @@ final class ClusterRoutes extends Routes {
 
   Route route() {
     // curl http://localhost:5454/api/cluster
-    Route members = answerNow(HttpMethods.GET, request -> Responses.json(StatusCodes.OK, describe()));
+    Route members = template("/api/cluster", answerNow(HttpMethods.GET, request -> Responses.json(StatusCodes.OK, describe())));
     // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
-    Route connect = answerNow(HttpMethods.POST, request -> connect(Input.query(request)));
+    Route connect = template("/api/cluster/connect", answerNow(HttpMethods.POST, request -> connect(Input.query(request))));
     // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
-    Route forget = answer(HttpMethods.POST, request -> forget(Input.query(request)));
+    Route forget = template("/api/cluster/forget", answer(HttpMethods.POST, request -> forget(Input.query(request))));
     return concat(
         path(PathMatchers.segment("api").slash("cluster"), () -> members),
         path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> connect),

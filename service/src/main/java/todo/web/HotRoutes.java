@@ -2,12 +2,14 @@ package todo.web;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.japi.function.Function;
+import todo.Stages;
 
 /**
  * The routes that carry the load, answered before the route tree: {@code GET /health} and the
@@ -16,43 +18,56 @@ import org.apache.pekko.japi.function.Function;
  * directive it passes (docs/BENCHMARKS.md, "Issue 11, part 2"). These answer as the tree
  * would: the same checks first ({@link Input#acceptable}), the same errors
  * ({@link Responses#error}), the same CORS headers ({@link Cors#on}). Every other request goes
- * to the tree.
+ * to the tree. Every answer, here or from the tree, is counted by {@link HttpMeters}: the hot
+ * routes' timers are made here, once.
  */
 final class HotRoutes implements Function<HttpRequest, CompletionStage<HttpResponse>> {
 
-  private static final CompletableFuture<HttpResponse> HEALTHY = CompletableFuture.completedFuture(Responses.text(StatusCodes.OK, "ok"));
+  private static final HttpResponse HEALTHY = Responses.text(StatusCodes.OK, "ok");
+
+  /** A hot route: its handler and its timers. */
+  private record Hot(Function<HttpRequest, CompletionStage<HttpResponse>> handler, RouteTimers timers) {}
 
   // curl http://localhost:5454/health
-  private final Function<HttpRequest, CompletionStage<HttpResponse>> health = request -> HEALTHY;
+  private final Hot health;
   // curl 'http://localhost:5454/entries?list=bob&date=2018-12-19'
-  private final Function<HttpRequest, CompletionStage<HttpResponse>> entries;
+  private final Hot entries;
   // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist'
   // curl -d '' 'http://localhost:5454/add_entry?list=bob&date=2018-12-19&title=Dentist&request=7f3c'  (safe to send again)
-  private final Function<HttpRequest, CompletionStage<HttpResponse>> addEntry;
+  private final Hot addEntry;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> tree;
+  private final HttpMeters meters;
+  private final Executor executor;
 
-  HotRoutes(BookRoutes book, Function<HttpRequest, CompletionStage<HttpResponse>> tree) {
-    this.entries = book::entries;
-    this.addEntry = book::addEntry;
+  /** {@code executor}: where the tree's answers (Pekko's stages) are taken in to be counted. */
+  HotRoutes(BookRoutes book, Function<HttpRequest, CompletionStage<HttpResponse>> tree, HttpMeters meters, Executor executor) {
+    CompletableFuture<HttpResponse> healthy = CompletableFuture.completedFuture(HEALTHY);
+    this.health = new Hot(request -> healthy, meters.route("/health").with(HttpMethods.GET, 200));
+    this.entries = new Hot(book::entries, meters.route("/entries").with(HttpMethods.GET, 200, 400, 503));
+    this.addEntry = new Hot(book::addEntry, meters.route("/add_entry").with(HttpMethods.POST, 200, 400, 503));
     this.tree = tree;
+    this.meters = meters;
+    this.executor = executor;
   }
 
   @Override
   public CompletionStage<HttpResponse> apply(HttpRequest request) throws Exception {
-    Function<HttpRequest, CompletionStage<HttpResponse>> hot = hot(request);
-    if (hot == null) return tree.apply(request);
+    long start = System.nanoTime();
+    Hot hot = hot(request);
+    if (hot == null) return Stages.on(executor, tree.apply(request)).thenApply(r -> meters.servedByTree(request, r, start));
     CompletionStage<HttpResponse> answer;
     try {
       Input.acceptable(request);
-      answer = hot.apply(request);
+      answer = hot.handler().apply(request);
     } catch (Exception e) {
-      return CompletableFuture.completedFuture(Cors.on(Responses.error(e)));
+      return CompletableFuture.completedFuture(meters.served(hot.timers(), request, Cors.on(Responses.error(e)), start));
     }
-    return answer.handle((response, failure) -> Cors.on(failure == null ? response : Responses.error(failure)));
+    return answer.handle((response, failure) ->
+        meters.served(hot.timers(), request, Cors.on(failure == null ? response : Responses.error(failure)), start));
   }
 
-  /** The handler of a hot route, or null. The path is compared decoded, as the tree's {@code path} matches it. */
-  private Function<HttpRequest, CompletionStage<HttpResponse>> hot(HttpRequest request) {
+  /** The hot route {@code request} is for, or null. The path is compared decoded, as the tree's {@code path} matches it. */
+  private Hot hot(HttpRequest request) {
     HttpMethod method = request.method();
     return switch (request.getUri().path()) {
       case "/health" -> method.equals(HttpMethods.GET) ? health : null;

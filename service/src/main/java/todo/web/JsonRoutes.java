@@ -46,7 +46,7 @@ final class JsonRoutes extends Routes {
   }
 
   Route route() {
-    Route entries = concat(
+    Route entries = template("/api/lists/{list}/entries", concat(
         // curl http://localhost:5454/api/lists/bob/entries
         answer(HttpMethods.GET, request -> all(list(request), request.getUri())),
         // curl -H 'Content-Type: application/json' -d '{"title":"Dentist","date":"2018-12-19"}' http://localhost:5454/api/lists/bob/entries
@@ -54,17 +54,17 @@ final class JsonRoutes extends Routes {
         answer(HttpMethods.POST, request -> withBody(request, body -> add(list(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries
         answer(HttpMethods.DELETE, request -> clear(list(request), key(request))),
-        complete(notAllowed("a list's entries answer GET, POST and DELETE", HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE)));
-    Route entry = concat(
+        complete(notAllowed("a list's entries answer GET, POST and DELETE", HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE))));
+    Route entry = template("/api/lists/{list}/entries/{id}", concat(
         // curl http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.GET, request -> one(list(request), id(request), request.getUri())),
         // curl -X PATCH -H 'Content-Type: application/json' -d '{"completed":true}' http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.PATCH, request -> withBody(request, body -> update(list(request), id(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.DELETE, request -> remove(list(request), id(request), key(request))),
-        complete(notAllowed("an entry answers GET, PATCH and DELETE", HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE)));
+        complete(notAllowed("an entry answers GET, PATCH and DELETE", HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE))));
     // curl http://localhost:5454/api/lists/bob
-    Route describe = answer(HttpMethods.GET, request -> describe(list(request)));
+    Route describe = template("/api/lists/{list}", answer(HttpMethods.GET, request -> describe(list(request))));
     Route entriesOrEntry = concat(
         pathEndOrSingleSlash(() -> entries),
         path(PathMatchers.segment(), id -> {

@@ -35,7 +35,7 @@ final class OpenApi extends Routes {
 
   Route route() {
     // curl http://localhost:5454/api/openapi.yaml
-    Route served = answerNow(HttpMethods.GET, request -> description);
+    Route served = template("/api/openapi.yaml", answerNow(HttpMethods.GET, request -> description));
     return path(PathMatchers.segment("api").slash("openapi.yaml"), () -> served);
   }
 }

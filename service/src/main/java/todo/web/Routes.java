@@ -23,6 +23,15 @@ abstract class Routes extends AllDirectives {
     return method(method, () -> handled);
   }
 
+  /**
+   * {@code route}, with each of its answers tagged with {@code template} (as
+   * {@code /api/lists/{list}/entries}), the {@code uri} of the HTTP timer ({@link HttpMeters}):
+   * wrap every route of the tree in one, or its requests count as {@code UNKNOWN}.
+   */
+  final Route template(String template, Route route) {
+    return mapResponse(response -> response.addAttribute(HttpMeters.TEMPLATE, template), () -> route);
+  }
+
   /** As {@link #answer}, for an answer made at once. */
   final Route answerNow(HttpMethod method, Function<HttpRequest, HttpResponse> handler) {
     Route handled = handleSync(handler);

@@ -1,6 +1,7 @@
 package todo.web;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -12,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -36,11 +38,13 @@ public final class WebServer extends Routes {
   private final ClusterRoutes cluster;
   private final OpenApi openApi = new OpenApi();
 
-  private final java.util.function.Supplier<String> metrics;
+  private final PrometheusMeterRegistry metrics;
+  private final Readiness readiness;
 
   private WebServer(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                    java.util.function.Supplier<String> metrics, String node, WebSettings settings) {
+                    PrometheusMeterRegistry metrics, String node, WebSettings settings) {
     this.metrics = metrics;
+    this.readiness = new Readiness(system, database, node);
     ListServers servers = new ListServers(cache, settings.askTimeout(), settings.askAttempt(), system.executionContext());
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database, Materializer.matFromSystem(system));
@@ -54,13 +58,15 @@ public final class WebServer extends Routes {
    * would not leave the node files of its own.
    */
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                                                   java.util.function.Supplier<String> metrics, String node, String host, int port,
+                                                   PrometheusMeterRegistry metrics, String node, String host, int port,
                                                    WebSettings settings) {
     WebServer web = new WebServer(system, cache, database, control, metrics, node, settings);
-    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system));
+    HttpMeters meters = new HttpMeters(metrics, settings.accessLog());
+    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system), meters, system.executionContext());
     Flow<HttpRequest, HttpResponse, NotUsed> routes = Flow.of(HttpRequest.class).mapAsync(1, hot);
     return Http.get(system).newServerAt(host, port)
-        .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections())))
+        .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections()))
+            .withRemoteAddressAttribute(settings.accessLog())) // the access log's client address
         .bindFlow(HeaderTimeout.of(settings.headerTimeout()).join(routes));
   }
 
@@ -89,13 +95,22 @@ public final class WebServer extends Routes {
   Route route() {
     Route preflight = complete(StatusCodes.NO_CONTENT);
     // curl http://localhost:5454/metrics  (Prometheus text format)
-    Route prometheus = answerNow(HttpMethods.GET, request -> Responses.text(StatusCodes.OK, metrics.get()));
+    Route prometheus = template("/metrics", answerNow(HttpMethods.GET, request -> Responses.text(StatusCodes.OK, metrics.scrape())));
+    // curl http://localhost:5454/health/alive  (the process answers: for a liveness probe)
+    Route alive = template("/health/alive", answerNow(HttpMethods.GET, request -> Responses.text(StatusCodes.OK, "ok")));
+    // curl http://localhost:5454/health/ready  (200 ready, or 503 and why not: for a load balancer)
+    Route ready = template("/health/ready", answerNow(HttpMethods.GET, request -> {
+      String why = readiness.notReady();
+      return why == null ? Responses.text(StatusCodes.OK, "ready") : Responses.unavailable(why);
+    }));
     Route tree = concat(
         options(() -> preflight),
         json.route(),
         cluster.route(),
         openApi.route(),
         path("metrics", () -> prometheus),
+        path(PathMatchers.segment("health").slash("alive"), () -> alive),
+        path(PathMatchers.segment("health").slash("ready"), () -> ready),
         complete(StatusCodes.NOT_FOUND, "not found"));
     Route checked = extractRequest(request -> {
       Input.acceptable(request);
