@@ -118,7 +118,8 @@ final class JsonRoutes extends Routes {
           body.put("size", d.size());
           body.put("writable", d.staleBecause() == null);
           if (d.staleBecause() != null) body.put("stale", d.staleBecause());
-          body.put("epoch", d.epoch());
+          // the epoch its server serves in; 0 for a list never written (its server took an epoch, and wrote nothing in it)
+          body.put("epoch", d.version() == 0 ? 0 : d.epoch());
           Map<String, Long> versions = new LinkedHashMap<>(); // each node's stored version; null: no answer
           positions.forEach((node, p) -> versions.put(node, p == null ? null : p.version()));
           body.put("replicas", versions);
