@@ -34,6 +34,8 @@ public final class WebServer extends Routes {
   private final BookRoutes book;
   private final JsonRoutes json;
   private final ClusterRoutes cluster;
+  private final ListsRoutes lists;
+  private final PageRoutes page;
 
   private final java.util.function.Supplier<String> metrics;
 
@@ -44,6 +46,8 @@ public final class WebServer extends Routes {
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database, Materializer.matFromSystem(system));
     this.cluster = new ClusterRoutes(system, node, control);
+    this.lists = new ListsRoutes(database, system.executionContext());
+    this.page = new PageRoutes();
   }
 
   /**
@@ -92,7 +96,9 @@ public final class WebServer extends Routes {
     Route tree = concat(
         options(() -> preflight),
         json.route(),
+        lists.route(),
         cluster.route(),
+        page.route(),
         path("metrics", () -> prometheus),
         complete(StatusCodes.NOT_FOUND, "not found"));
     Route checked = extractRequest(request -> {
