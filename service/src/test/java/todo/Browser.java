@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -30,7 +31,7 @@ public final class Browser implements AutoCloseable {
 
   private static final Path CHROMIUM = Path.of(System.getProperty("todo.chromium", "/usr/bin/chromium"));
   private static final Path DRIVER = Path.of(System.getProperty("todo.chromedriver", "/usr/bin/chromedriver"));
-  private static final Duration GENEROUS = Duration.ofSeconds(30);
+  private static final Duration GENEROUS = Duration.ofSeconds(60);
 
   private final ChromeDriver driver;
 
@@ -90,7 +91,12 @@ public final class Browser implements AutoCloseable {
 
   /** Waits until {@code condition} holds, up to {@code within}; fails with what it last saw. */
   public void waitUntil(Duration within, Callable<Boolean> condition) {
-    await().atMost(within).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
+    try {
+      await().atMost(within).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the page did not get there within " + within.toSeconds() + " s; it shows:\n"
+          + script("return document.body.innerText"), e);
+    }
   }
 
   public void waitUntil(Callable<Boolean> condition) {
