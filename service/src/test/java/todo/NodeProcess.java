@@ -39,6 +39,11 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Runs {@code ./todo ARGS} to completion and returns its exit code and output. */
   public static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+    return runTyping("", timeout, args);
+  }
+
+  /** As {@link #run}, with {@code typed} on its standard input (which then ends). */
+  public static Result runTyping(String typed, Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PROJECT.resolve("todo").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true);
@@ -49,6 +54,9 @@ public final class NodeProcess implements AutoCloseable {
       buildIfStale();
       p = builder.start();
       awaitExec(p.pid());
+    }
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(typed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();

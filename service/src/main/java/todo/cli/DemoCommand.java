@@ -2,8 +2,11 @@ package todo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import todo.launch.FreePort;
 import todo.launch.NodeJvm;
 import todo.launch.ProductJar;
@@ -24,7 +28,9 @@ import todo.store.StoreReader;
 /**
  * {@code todo demo}: the chapter's "Testing the Cluster", narrated. Three nodes as child
  * JVMs in a temporary folder, with a port mapper and cookie of their own so that nothing
- * the user runs is disturbed; everything is stopped and removed at the end.
+ * the user runs is disturbed; everything is stopped and removed at the end. It gives the
+ * address of node1's page, where the nodes, Bob's list and the failover can be watched; with
+ * {@code --pause} it waits for Enter before each step, so that a person can.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start 3 local nodes and walk through the chapter's cluster test, narrated.")
@@ -33,6 +39,9 @@ final class DemoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DAY = "2018-12-19";
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  @Option(names = "--pause", description = "Wait for Enter before each step, to watch it happen in the page.")
+  boolean pause;
 
   private final Map<String, NodeJvm> nodes = new LinkedHashMap<>();
   private final String cookie = "demo-" + Long.toHexString(new java.security.SecureRandom().nextLong());
@@ -43,21 +52,31 @@ final class DemoCommand implements Callable<Integer> {
     folder = Files.createTempDirectory("todo-demo-");
     int epmdPort = FreePort.pick();
     String host = NodeName.shortHostName();
+    Pauses pauses = new Pauses(pause, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out);
     try {
       say("Starting three nodes, each its own JVM, with data under " + folder + ":");
-      start("node1", host, epmdPort, List.of());
+      NodeJvm node1 = start("node1", host, epmdPort, List.of());
+      say("");
+      say("Watch it in a browser: node1's page is " + page(node1) + " (node1 survives: the demo kills the node that"
+          + " serves Bob, and makes Bob's list through node2).");
+      pauses.before("start node2 and node3, node3 connecting to node2 only");
       start("node2", host, epmdPort, List.of("node1@" + host));
       start("node3", host, epmdPort, List.of("node2@" + host));
       say("node2 connected to node1, and node3 to node2 only. The cluster is fully meshed, so each node sees the others:");
       for (NodeJvm n : nodes.values()) say("  " + n.name() + " sees " + String.join(", ", others(n)));
 
       NodeJvm node2 = nodes.get("node2@" + host);
+      pauses.before("create Bob's list through node2");
       say("");
       say("Creating Bob's list through node2:");
       say("  curl -d '' 'http://localhost:" + node2.httpPort() + "/add_entry?list=Bob&date=" + DAY + "&title=Dentist'  ->  "
           + post(node2, "/add_entry?list=Bob&date=" + DAY + "&title=Dentist"));
       String hostNode = get(node2, "/api/lists/Bob").get("node").asText();
       say("Bob's server runs on " + hostNode + ", the only one in the whole cluster.");
+      NodeJvm victim = nodes.get(hostNode);
+      NodeJvm survivor = nodes.values().stream().filter(n -> n != victim).findFirst().orElseThrow();
+      say("In the page, Bob's list shows where it lives and each replica's version: " + page(survivor) + "#list=Bob&date=" + DAY);
+      pauses.before("read Bob's entry from each node's own database file");
       say("");
       say("Every node stored the change in its own database file:");
       for (NodeJvm n : nodes.values()) {
@@ -65,8 +84,8 @@ final class DemoCommand implements Callable<Integer> {
         say("  " + folder.relativize(file) + ": " + String.join(", ", storedEntries(file, "Bob")));
       }
 
-      NodeJvm victim = nodes.get(hostNode);
-      NodeJvm survivor = nodes.values().stream().filter(n -> n != victim).findFirst().orElseThrow();
+      pauses.before("kill " + victim.name() + ", the node that serves Bob, with kill -9, and ask " + survivor.name()
+          + " for Bob until it answers");
       say("");
       say("Killing " + victim.name() + " (kill -9 " + victim.pid() + "), the node that serves Bob...");
       long killedAt = System.nanoTime();
@@ -76,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
       say(String.format("Bob is back %.1f s later: %s answers \"%s\", served now by %s.",
           seconds, survivor.name(), entries, get(survivor, "/api/lists/Bob").get("node").asText()));
       say("No acknowledged change was lost: it was on a majority of the nodes before node2 said OK.");
+      pauses.before("stop the nodes and remove their folder");
       return 0;
     } catch (IOException | RuntimeException e) {
       System.out.flush();
@@ -90,7 +110,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void start(String sname, String host, int epmdPort, List<String> connect) throws Exception {
+  /** The address of {@code n}'s page (HTTP on loopback). */
+  private static String page(NodeJvm n) {
+    return "http://127.0.0.1:" + n.httpPort() + "/";
+  }
+
+  private NodeJvm start(String sname, String host, int epmdPort, List<String> connect) throws Exception {
     NodeJvm node = new NodeJvm(NodeJvm.Spec.onLoopback(sname + "@" + host, FreePort.pick(), folder,
         ProductJar.javaCommand(ProductJar.path(), List.of("-XX:+UseParallelGC", "-Xmx256m")),
         Map.of("ERL_EPMD_PORT", String.valueOf(epmdPort), "TODO_COOKIE", cookie)));
@@ -99,6 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     node.awaitServing(Duration.ofSeconds(60));
     say("  " + node.name() + " is up (pid " + node.pid() + ", HTTP on port " + node.httpPort()
         + (connect.isEmpty() ? ")" : ", connected to " + String.join(", ", connect) + ")"));
+    return node;
   }
 
   private List<String> others(NodeJvm n) throws IOException, InterruptedException {

@@ -107,6 +107,16 @@ public final class Database {
     return store.delta(list, since);
   }
 
+  /**
+   * Names of the lists this node's file holds, a page at a time: up to {@code limit} in
+   * ascending order after {@code after} ("" from the start), only those containing
+   * {@code containing} ignoring case when it is not null. Every node holds every list it
+   * has caught up on, so any node can answer for the cluster.
+   */
+  public CompletionStage<List<String>> listNames(String after, int limit, String containing) {
+    return store.listNames(after, limit, containing);
+  }
+
   /** How many lists this node's file holds. */
   public CompletionStage<Long> listCount() {
     return store.listCount();

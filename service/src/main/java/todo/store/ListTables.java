@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import todo.list.Change;
@@ -226,6 +227,30 @@ final class ListTables {
       }
     }
     return page;
+  }
+
+  /**
+   * Up to {@code limit} names of the lists held, in ascending order after {@code after} (""
+   * for the first page), only those containing {@code containing} ignoring case when it is not
+   * null. The names come off the primary key's b-tree in order, from {@code after} on, and
+   * reading stops at the {@code limit}-th match: a page costs its own rows, plus the names
+   * skipped while searching, never the whole table. The match is made here rather than with
+   * SQL's LIKE, whose case-folding knows ASCII only.
+   */
+  static List<String> names(Connection c, String after, int limit, String containing) throws SQLException {
+    String needle = containing == null ? null : containing.toLowerCase(Locale.ROOT);
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT name FROM lists WHERE name > ? AND version > 0 ORDER BY name LIMIT ?")) {
+      s.setString(1, after);
+      s.setInt(2, needle == null ? limit : -1); // searching: as many as it takes, stopped below
+      try (ResultSet r = s.executeQuery()) {
+        while (names.size() < limit && r.next()) {
+          String name = r.getString(1);
+          if (needle == null || name.toLowerCase(Locale.ROOT).contains(needle)) names.add(name);
+        }
+      }
+    }
+    return names;
   }
 
   /** How many lists hold anything. */

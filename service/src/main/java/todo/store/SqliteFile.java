@@ -184,6 +184,11 @@ final class SqliteFile implements AutoCloseable {
     return read(c -> ListTables.positions(c, after, limit));
   }
 
+  /** Names of the lists held here, by name after {@code after}: see {@link ListTables#names}. */
+  List<String> names(String after, int limit, String containing) throws SQLException {
+    return read(c -> ListTables.names(c, after, limit, containing));
+  }
+
   /** The list as stored here; an empty list at version 0 when this file never saw it. */
   TodoList load(String name) throws SQLException {
     return read(c -> ListCopy.load(c, name));

@@ -253,6 +253,15 @@ public final class Store {
     return read("the lists", () -> file.positions(after, limit));
   }
 
+  /**
+   * Up to {@code limit} names of the lists this file holds (written at least once), in
+   * ascending order after {@code after} ("" from the start), only those that contain
+   * {@code containing} ignoring case when it is not null. Read along the names' index.
+   */
+  public CompletionStage<List<String>> listNames(String after, int limit, String containing) {
+    return read("the lists", () -> file.names(after, limit, containing));
+  }
+
   private interface Query<T> {
     T run() throws SQLException;
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -14,21 +15,24 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
+import todo.node.MemberStates;
 import todo.node.Members;
 import todo.node.NodeName;
 import todo.node.NodeRoles;
 
-/** What a node knows of the cluster: its own name, the others', where each serves HTTP. */
+/** What a node knows of the cluster: its own name, the others', where each serves HTTP, each one's state. */
 final class ClusterRoutes extends Routes {
 
   private final Cluster cluster;
   private final String self;
   private final ClusterControl control;
+  private final MemberStates states;
 
   ClusterRoutes(ActorSystem<?> system, String self, ClusterControl control) {
     this.cluster = Cluster.get(system);
     this.self = self;
     this.control = control;
+    this.states = MemberStates.start(system);
   }
 
   Route route() {
@@ -102,6 +106,8 @@ final class ClusterRoutes extends Routes {
     body.put("http", http);
     todo.store.Configuration replicaSet = control.replicaSet();
     body.put("replicaSet", Map.of("version", replicaSet.version(), "nodes", replicaSet.nodes()));
+    // every node seen, by name, with its state now: unreachable ones and removed ones too (the page's panel)
+    body.put("members", states.now(Set.copyOf(replicaSet.nodes())));
     return body;
   }
 }

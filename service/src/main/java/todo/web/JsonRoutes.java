@@ -54,7 +54,7 @@ final class JsonRoutes extends Routes {
         answer(HttpMethods.POST, request -> withBody(request, body -> add(list(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries
         answer(HttpMethods.DELETE, request -> clear(list(request), key(request))),
-        complete(notAllowed("a list's entries answer GET, POST and DELETE", HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE))));
+        complete(Responses.notAllowed("a list's entries answer GET, POST and DELETE", HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE))));
     Route entry = template("/api/lists/{list}/entries/{id}", concat(
         // curl http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.GET, request -> one(list(request), id(request), request.getUri())),
@@ -62,7 +62,7 @@ final class JsonRoutes extends Routes {
         answer(HttpMethods.PATCH, request -> withBody(request, body -> update(list(request), id(request), body, request.getUri(), key(request)))),
         // curl -X DELETE http://localhost:5454/api/lists/bob/entries/1
         answer(HttpMethods.DELETE, request -> remove(list(request), id(request), key(request))),
-        complete(notAllowed("an entry answers GET, PATCH and DELETE", HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE))));
+        complete(Responses.notAllowed("an entry answers GET, PATCH and DELETE", HttpMethods.GET, HttpMethods.PATCH, HttpMethods.DELETE))));
     // curl http://localhost:5454/api/lists/bob
     Route describe = template("/api/lists/{list}", answer(HttpMethods.GET, request -> describe(list(request))));
     Route entriesOrEntry = concat(
@@ -120,7 +120,8 @@ final class JsonRoutes extends Routes {
           body.put("size", d.size());
           body.put("writable", d.staleBecause() == null);
           if (d.staleBecause() != null) body.put("stale", d.staleBecause());
-          body.put("epoch", d.epoch());
+          // the epoch its server serves in; 0 for a list never written (its server took an epoch, and wrote nothing in it)
+          body.put("epoch", d.version() == 0 ? 0 : d.epoch());
           Map<String, Long> versions = new LinkedHashMap<>(); // each node's stored version; null: no answer
           positions.forEach((node, p) -> versions.put(node, p == null ? null : p.version()));
           body.put("replicas", versions);
@@ -182,11 +183,6 @@ final class JsonRoutes extends Routes {
       HttpResponse response = Responses.json(created ? StatusCodes.CREATED : StatusCodes.OK, body);
       return created ? response.addHeader(Location.create((String) body.get("url"))) : response;
     });
-  }
-
-  /** 405 with the reason, and the methods the route answers in {@code Allow} (as HTTP requires). */
-  private static HttpResponse notAllowed(String reason, HttpMethod... allowed) {
-    return Responses.text(StatusCodes.METHOD_NOT_ALLOWED, reason).addHeader(Allow.create(allowed));
   }
 
   private static HttpResponse notFound(String list, long id) {

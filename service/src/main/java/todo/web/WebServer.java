@@ -37,6 +37,8 @@ public final class WebServer extends Routes {
   private final JsonRoutes json;
   private final ClusterRoutes cluster;
   private final OpenApi openApi = new OpenApi();
+  private final ListsRoutes lists;
+  private final PageRoutes page;
 
   private final PrometheusMeterRegistry metrics;
   private final Readiness readiness;
@@ -49,6 +51,8 @@ public final class WebServer extends Routes {
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database, Materializer.matFromSystem(system));
     this.cluster = new ClusterRoutes(system, node, control);
+    this.lists = new ListsRoutes(database, system.executionContext());
+    this.page = new PageRoutes();
   }
 
   /**
@@ -106,8 +110,10 @@ public final class WebServer extends Routes {
     Route tree = concat(
         options(() -> preflight),
         json.route(),
+        lists.route(),
         cluster.route(),
         openApi.route(),
+        page.route(),
         path("metrics", () -> prometheus),
         path(PathMatchers.segment("health").slash("alive"), () -> alive),
         path(PathMatchers.segment("health").slash("ready"), () -> ready),

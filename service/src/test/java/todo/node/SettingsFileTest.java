@@ -26,8 +26,15 @@ class SettingsFileTest {
 
   /** A comment on the setting, or on one of the sections it is in (below the top level: todo, pekko). */
   private static boolean commented(Config file, List<String> path) {
+    // read through the tree, not file.getValue: a setting read from the environment (${?VAR}) stays unresolved here
+    List<com.typesafe.config.ConfigValue> values = new java.util.ArrayList<>();
+    com.typesafe.config.ConfigValue value = file.root();
+    for (String key : path) {
+      value = ((com.typesafe.config.ConfigObject) value).get(key);
+      values.add(value);
+    }
     for (int depth = path.size(); depth >= 2; depth--) {
-      if (!file.getValue(ConfigUtil.joinPath(path.subList(0, depth))).origin().comments().isEmpty()) return true;
+      if (!values.get(depth - 1).origin().comments().isEmpty()) return true;
     }
     return false;
   }

@@ -98,9 +98,8 @@ final class OpenApiSpec {
 
   /**
    * What is wrong with {@code response} as an answer of {@code op}; empty when nothing.
-   * {@code excused} names required properties not checked yet (see OpenApiTest).
    */
-  List<String> problems(Op op, HttpResponse<String> response, Set<String> excused) {
+  List<String> problems(Op op, HttpResponse<String> response) {
     List<String> problems = new ArrayList<>();
     ApiResponse listed = operation(op).getResponses().get(String.valueOf(response.statusCode()));
     if (listed == null) {
@@ -127,7 +126,7 @@ final class OpenApiSpec {
       return problems;
     }
     if (mediaType.equals("application/json")) {
-      check(media.getSchema(), Web.json(response.body()), "$", excused, problems);
+      check(media.getSchema(), Web.json(response.body()), "$", problems);
     } else if (mediaType.equals("text/plain")) {
       checkText(media.getSchema(), response.body(), problems);
     }
@@ -143,7 +142,7 @@ final class OpenApiSpec {
   }
 
   /** Walks {@code value} along {@code schema} (OpenAPI 3.0: type, nullable, required, properties, items, enum). */
-  static void check(Schema<?> schema, JsonNode value, String at, Set<String> excused, List<String> problems) {
+  static void check(Schema<?> schema, JsonNode value, String at, List<String> problems) {
     if (schema == null) return;
     if (value.isNull()) {
       if (!Boolean.TRUE.equals(schema.getNullable())) problems.add(at + " is null");
@@ -151,10 +150,10 @@ final class OpenApiSpec {
     }
     String type = schema.getType() == null ? "" : schema.getType();
     switch (type) {
-      case "object" -> checkObject(schema, value, at, excused, problems);
+      case "object" -> checkObject(schema, value, at, problems);
       case "array" -> {
         if (!value.isArray()) problems.add(at + " is not an array: " + value);
-        else for (int i = 0; i < value.size(); i++) check(schema.getItems(), value.get(i), at + "[" + i + "]", excused, problems);
+        else for (int i = 0; i < value.size(); i++) check(schema.getItems(), value.get(i), at + "[" + i + "]", problems);
       }
       case "string" -> {
         if (!value.isTextual()) problems.add(at + " is not a string: " + value);
@@ -182,7 +181,7 @@ final class OpenApiSpec {
     if ("uri".equals(schema.getFormat()) && !s.matches("https?://.+")) problems.add(at + " '" + s + "' is not an absolute URL");
   }
 
-  private static void checkObject(Schema<?> schema, JsonNode value, String at, Set<String> excused, List<String> problems) {
+  private static void checkObject(Schema<?> schema, JsonNode value, String at, List<String> problems) {
     if (!value.isObject()) {
       problems.add(at + " is not an object: " + value);
       return;
@@ -190,7 +189,7 @@ final class OpenApiSpec {
     Map<String, Schema> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
     if (schema.getRequired() != null) {
       for (String name : schema.getRequired()) {
-        if (!value.has(name) && !excused.contains(name)) problems.add(at + " has no " + name);
+        if (!value.has(name)) problems.add(at + " has no " + name);
       }
     }
     for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
@@ -198,7 +197,7 @@ final class OpenApiSpec {
       Schema<?> property = properties.get(f.getKey());
       Object more = schema.getAdditionalProperties();
       if (property == null && more instanceof Schema<?> each) property = each;
-      if (property != null) check(property, f.getValue(), at + "." + f.getKey(), excused, problems);
+      if (property != null) check(property, f.getValue(), at + "." + f.getKey(), problems);
       else if (Boolean.FALSE.equals(more)) problems.add(at + "." + f.getKey() + " is not in the description");
     }
   }

@@ -70,7 +70,7 @@ public class RoutesBuiltOnceTest {
     assertThat(BUILT.get() - before).as("routes built while serving %d requests", REQUESTS).isZero();
   }
 
-  /** Every kind of route that answers 2xx: the book's mix, /health, the JSON API, the cluster's. */
+  /** Every kind of route that answers 2xx: the book's mix, /health, the JSON API, the cluster's, the page's. */
   private static HttpResponse<String> request(int i) {
     String list = "routes-" + (i % 10);
     return switch (i % 8) {
@@ -81,7 +81,12 @@ public class RoutesBuiltOnceTest {
       case 4 -> web.get("/api/lists/" + list + "/entries/1");
       case 5 -> web.get("/api/cluster");
       case 6 -> web.send("OPTIONS", "/api/lists/" + list + "/entries", java.net.http.HttpRequest.BodyPublishers.noBody());
-      default -> web.get("/entries?list=" + list + "&date=2018-12-19");
+      default -> switch ((i / 8) % 4) { // requests that need no entry: the book's read, the page, its asset, the lists
+        case 0 -> web.get("/entries?list=" + list + "&date=2018-12-19");
+        case 1 -> web.get("/");
+        case 2 -> web.get("/assets/app.js");
+        default -> web.get("/api/lists?limit=5&q=routes");
+      };
     };
   }
 
