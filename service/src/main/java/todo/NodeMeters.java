@@ -11,10 +11,9 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
+import todo.node.MemberStates;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -61,15 +60,9 @@ final class NodeMeters implements AutoCloseable {
     Set<Member> unreachable = cluster.state().getUnreachable();
     int count = 0;
     for (Member m : cluster.state().getMembers()) {
-      if (state(m, unreachable).equals(state)) count++;
+      if (MemberStates.status(m, unreachable).equals(state)) count++;
     }
     return count;
-  }
-
-  private static String state(Member m, Set<Member> unreachable) {
-    if (unreachable.contains(m)) return "unreachable";
-    if (m.status() == MemberStatus.weaklyUp()) return "up";
-    return m.status().toString().toLowerCase(Locale.ROOT);
   }
 
   /** Stops listening to the JVM's garbage collections. */

@@ -75,7 +75,7 @@ public final class MemberStates {
     for (Member m : state.getMembers()) {
       String node = ClusterLog.name(m);
       members.add(node);
-      String status = unreachable.contains(m) ? "unreachable" : status(m.status());
+      String status = status(m, unreachable);
       states.add(new State(node, NodeRoles.http(m.getRoles()).orElse(null), status));
     }
     gone.forEach((node, g) -> {
@@ -84,6 +84,11 @@ public final class MemberStates {
     });
     states.sort(Comparator.comparing(State::node));
     return states;
+  }
+
+  /** How the page and the metrics name {@code m}'s state: {@code unreachable} when some node cannot reach it. */
+  public static String status(Member m, Set<Member> unreachable) {
+    return unreachable.contains(m) ? "unreachable" : status(m.status());
   }
 
   private static String status(MemberStatus s) {
