@@ -164,7 +164,7 @@ class BookApiTest {
       "POST,   /entries?list=wrong-method&date=2018-12-19",
       "GET,    /nothing",
       "POST,   /nothing",
-      "GET,    /",
+      "GET,    /assets/nothing.js",
       "DELETE, /entries?list=wrong-method&date=2018-12-19",
       "GET,    /add_entry/more?list=wrong-method&date=2018-12-19&title=Dentist",
       "GET,    /entries/more?list=wrong-method&date=2018-12-19",
