@@ -117,7 +117,7 @@ final class Schema {
         throw new SQLException("its schema is version " + at + ", newer than this build's " + known
             + " (a newer release wrote it; run that release, or restore the backup taken before the upgrade)");
       }
-      boolean fresh = number(s, "SELECT count(*) FROM sqlite_master") == 0;
+      boolean fresh = number(s, "SELECT count(*) FROM sqlite_master") == 0; // created now: nothing migrated, nothing to say
       for (Migration m : migrations) {
         if (m.version() <= at) continue;
         try {
@@ -131,7 +131,6 @@ final class Schema {
         if (!fresh) log.info("Store file {}: schema migrated from version {} to {}: {}.", file, at, m.version(), m.what());
         at = m.version();
       }
-      if (fresh) log.info("Store file {} created, schema version {}.", file, at);
     }
   }
 
