@@ -98,7 +98,7 @@ final class Schema {
    * </ol>
    */
   static final List<Migration> MIGRATIONS = List.of(
-      new Migration(1, "the tables of lists, entries, requests and the replica set", Schema::createVersion1));
+      new Migration(1, "its tables checked, and brought to the first versioned shape where older", Schema::createVersion1));
 
   /** The version of the schema this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
