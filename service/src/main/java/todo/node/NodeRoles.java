@@ -37,9 +37,9 @@ public final class NodeRoles {
     return PROTOCOL + version;
   }
 
-  /** The protocol version a member speaks; 0 for a build before versions, which announced none. */
+  /** The protocol version a member speaks (see {@link Protocol#UNANNOUNCED} for a member that announces none). */
   public static int protocol(Set<String> roles) {
-    return find(roles, PROTOCOL).map(Integer::parseInt).orElse(0);
+    return find(roles, PROTOCOL).map(Integer::parseInt).orElse(Protocol.UNANNOUNCED);
   }
 
   /** True when {@code member} speaks the protocol of {@code self}: only such members may serve lists. */

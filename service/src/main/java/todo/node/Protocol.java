@@ -12,15 +12,20 @@ package todo.node;
  *
  * <p>Raise {@link #VERSION} with any change of a message's shape or meaning that a node of the
  * version before could misread, and say here what changed:
- * <ol start="0">
- *   <li>Builds before issue 13: no version announced; a member without the role counts as 0.
- *   <li>Issue 13: the version announced, as the role {@code protocol:1}; messages as issue 12 left them.
+ * <ol>
+ *   <li>The messages as issue 12 left them. Issue 13 announces the version, as the role
+ *       {@code protocol:1}; builds before it announce none and speak this version, so a
+ *       member without the role counts as 1 ({@link #UNANNOUNCED}) and such a cluster can be
+ *       rolled onto this release node by node.
  * </ol>
  */
 public final class Protocol {
 
   /** The version this build speaks. */
   public static final int VERSION = 1;
+
+  /** The version of a member that announces none: a build before versions, which spoke version 1. */
+  static final int UNANNOUNCED = 1;
 
   private Protocol() {}
 

@@ -21,10 +21,11 @@ class ProtocolTest {
   @TempDir Path dir;
 
   @Test
-  void aMemberAnnouncesItsVersionAndOneWithoutCountsAsZero() {
+  void aMemberAnnouncesItsVersionAndABuildBeforeVersionsSpeaksTheFirst() {
     assertThat(NodeRoles.protocol(Set.of(NodeRoles.nodeRole("a@h"), NodeRoles.protocolRole(Protocol.VERSION))))
         .isEqualTo(Protocol.VERSION);
-    assertThat(NodeRoles.protocol(Set.of(NodeRoles.nodeRole("a@h"), NodeRoles.DATA))).as("a build before versions").isZero();
+    assertThat(NodeRoles.protocol(Set.of(NodeRoles.nodeRole("a@h"), NodeRoles.protocolRole(7)))).isEqualTo(7);
+    assertThat(NodeRoles.protocol(Set.of(NodeRoles.nodeRole("a@h"), NodeRoles.DATA))).as("a build before versions").isEqualTo(1);
   }
 
   @Test
