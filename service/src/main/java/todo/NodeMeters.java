@@ -39,7 +39,9 @@ final class NodeMeters implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     Gauge.builder("todo.build.info", () -> 1).tag("version", build.version()).tag("commit", build.commit())
-        .description("The version and git commit this node was built from (always 1)").register(registry);
+        .tag("protocol", String.valueOf(node.settings().cluster().protocol()))
+        .description("The version and git commit this node was built from, and the protocol version it speaks (always 1)")
+        .register(registry);
     Gauge.builder("todo.list.servers", node, n -> n.cache().serversRunning())
         .description("List servers running on this node now (starting ones included)").register(registry);
     Gauge.builder("todo.store.queued.writes", node, n -> n.database().queuedWrites())

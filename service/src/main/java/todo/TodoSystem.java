@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.db.Database;
 import todo.db.DatabaseSettings;
+import todo.store.Store;
 import todo.store.StoreException;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
@@ -108,8 +109,8 @@ public final class TodoSystem {
               return Done.getInstance();
             });
       });
-      log.info("Node {} is up: HTTP on {}, data in {}, cluster of {}.", s.node(), s.httpUrl(),
-          database.file(), Cluster.get(system).state().members().size());
+      log.info("Node {} is up: HTTP on {}, data in {} (schema {}), protocol {}, cluster of {}.", s.node(), s.httpUrl(),
+          database.file(), Store.SCHEMA_VERSION, s.cluster().protocol(), Cluster.get(system).state().members().size());
       metricsLog.start(system, logged.logInterval());
       return new Incarnation(system, database, cache, http);
     } catch (RuntimeException e) {

@@ -33,7 +33,9 @@ public final class ClusterLog {
             || selfStatus == MemberStatus.down() || selfStatus == MemberStatus.removed()) {
           return Behaviors.same(); // while this node leaves, the others vanish from its view: no news
         }
-        if (event instanceof ClusterEvent.MemberUp e && !e.member().equals(cluster.selfMember())) {
+        if (event instanceof ClusterEvent.MemberUp e && !NodeRoles.speaksAs(cluster.selfMember(), e.member())) {
+          onOtherProtocol(cluster.selfMember(), e.member());
+        } else if (event instanceof ClusterEvent.MemberUp e && !e.member().equals(cluster.selfMember())) {
           log.info("Node {} joined the cluster.", name(e.member()));
         } else if (event instanceof ClusterEvent.MemberRemoved e && !e.member().equals(cluster.selfMember())) {
           log.info(e.previousStatus() == MemberStatus.exiting()
@@ -46,6 +48,13 @@ public final class ClusterLog {
         return Behaviors.same();
       });
     });
+  }
+
+  /** The one that joined last is refused ({@link ClusterNode}) and its own line says so; the others say it once each. */
+  private static void onOtherProtocol(Member self, Member other) {
+    if (!self.isOlderThan(other)) return;
+    log.warn("Node {} joined speaking protocol {}, this node speaks {}: it is refused (it leaves at once) and serves no lists.",
+        name(other), NodeRoles.protocol(other.getRoles()), NodeRoles.protocol(self.getRoles()));
   }
 
   static String name(Member m) {

@@ -54,6 +54,7 @@ public final class ClusterNode {
         cluster.manager().tell(new JoinSeedNodes(seeds));
       }
       awaitUp(system, s);
+      refuseOtherProtocol(cluster);
       refuseTakenName(cluster, s.node());
       DeadNodeDowning.start(system, epmd, s.cluster());
       return system;
@@ -72,7 +73,8 @@ public final class ClusterNode {
     NodeLog.name(s.node());
     int distPort = s.distPorts().firstFree(NodeName.host(s.node()));
     Config config = ConfigFactory.parseMap(Map.of("pekko.cluster.roles",
-        ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(s.node()), NodeRoles.SHELL)))).withFallback(s.config(distPort));
+        ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(s.node()), NodeRoles.protocolRole(s.cluster().protocol()),
+            NodeRoles.SHELL)))).withFallback(s.config(distPort));
     return startMember(s, config, new EpmdClient(s.epmdPort()));
   }
 
@@ -84,6 +86,7 @@ public final class ClusterNode {
     log.info("Node {} is joining the cluster of {}.", s.node(), node);
     cluster.manager().tell(new JoinSeedNodes(seeds));
     awaitUp(system, s.connectingTo(List.of(node)));
+    refuseOtherProtocol(cluster);
     refuseTakenName(cluster, s.node());
     DeadNodeDowning.start(system, epmd, s.cluster());
   }
@@ -166,6 +169,20 @@ public final class ClusterNode {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CannotStart("interrupted while joining");
+      }
+    }
+  }
+
+  /**
+   * A cluster speaks one {@link Protocol}: a node that finds a member speaking another leaves
+   * at once, before anything of its own (store, list servers, HTTP) has started.
+   */
+  private static void refuseOtherProtocol(Cluster cluster) {
+    Member self = cluster.selfMember();
+    for (Member m : Members.up(cluster)) {
+      if (!NodeRoles.speaksAs(self, m)) {
+        cluster.manager().tell(new Leave(self.address()));
+        throw new CannotStart(Protocol.refusal(ClusterLog.name(m), NodeRoles.protocol(m.getRoles()), NodeRoles.protocol(self.getRoles())));
       }
     }
   }

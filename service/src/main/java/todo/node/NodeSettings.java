@@ -150,8 +150,9 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
     // Other nodes reach this one by the host part of its name, as on the BEAM.
     overrides.put("pekko.remote.artery.canonical.hostname", NodeName.host(node));
     overrides.put("pekko.remote.artery.canonical.port", distPort);
-    // Every member carries its node name and HTTP address, so any node can list the cluster by name.
-    overrides.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()), NodeRoles.DATA)));
+    // Every member carries its node name, HTTP address and protocol, so any node can list the cluster by name.
+    overrides.put("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(NodeRoles.nodeRole(node), NodeRoles.httpRole(httpUrl()),
+        NodeRoles.protocolRole(cluster.protocol()), NodeRoles.DATA)));
     return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
   }
 

@@ -23,9 +23,11 @@ import todo.node.NodeRoles;
  * node that asks is the one a client's request entered, so with traffic through one node
  * its lists are served there, and a request costs no ask to another node and back.
  *
- * <p>The asking node gets the shard if it is a member that is up and holds data (not a
- * {@code todo shell}); otherwise, Pekko's least-shard strategy picks (the node with fewest
- * shards, not one on its way out).
+ * <p>The asking node gets the shard if it is a member that is up, holds data (not a
+ * {@code todo shell}) and speaks this node's protocol version; otherwise, Pekko's least-shard
+ * strategy picks among the nodes that speak it (the node with fewest shards, not one on its
+ * way out). A node of another version leaves at once ({@code todo.node.Protocol}), and is
+ * never given a list meanwhile.
  *
  * <p>Never rebalanced: a shard stays where it was placed until its node leaves or fails
  * (then the next node to ask gets it). A move takes the servers away from the node the
@@ -51,7 +53,7 @@ final class ServerPlacement implements ShardCoordinator.ActorSystemDependentAllo
   @Override
   public Future<ActorRef> allocateShard(ActorRef requester, String shard, Map<ActorRef, IndexedSeq<String>> regions) {
     if (regions.contains(requester) && holdsData(member(requester))) return Futures.successful(requester);
-    return leastShards.allocateShard(requester, shard, regions);
+    return leastShards.allocateShard(requester, shard, speakingAsThisNode(regions));
   }
 
   @Override
@@ -65,7 +67,21 @@ final class ServerPlacement implements ShardCoordinator.ActorSystemDependentAllo
     return StreamSupport.stream(cluster.state().getMembers().spliterator(), false).filter(m -> m.address().equals(at)).findFirst();
   }
 
-  private static boolean holdsData(Optional<Member> m) {
-    return m.filter(Members::isUp).filter(member -> !NodeRoles.isShell(member.getRoles())).isPresent();
+  private boolean holdsData(Optional<Member> m) {
+    return speaksAsThisNode(m) && m.filter(Members::isUp).filter(member -> !NodeRoles.isShell(member.getRoles())).isPresent();
+  }
+
+  /** The regions on members that speak this node's protocol version. */
+  private Map<ActorRef, IndexedSeq<String>> speakingAsThisNode(Map<ActorRef, IndexedSeq<String>> regions) {
+    Map<ActorRef, IndexedSeq<String>> same = regions;
+    for (var all = regions.keysIterator(); all.hasNext(); ) {
+      ActorRef region = all.next();
+      if (!speaksAsThisNode(member(region))) same = same.removed(region);
+    }
+    return same;
+  }
+
+  private boolean speaksAsThisNode(Optional<Member> m) {
+    return m.filter(member -> NodeRoles.speaksAs(cluster.selfMember(), member)).isPresent();
   }
 }

@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tables of a node's file, made when missing, and files of earlier releases brought to
- * the current shape. Rows, not blobs: {@code lists} holds each list's version and next id,
+ * The tables of a node's file, and its version: {@code PRAGMA user_version} holds the last
+ * of {@link #MIGRATIONS} the file has been through, and opening it runs the ones it has not,
+ * in order. A file newer than this code is refused: its tables may mean what this code does
+ * not know. Rows, not blobs: {@code lists} holds each list's version and next id,
  * {@code entries} one row per entry, stamped with the version that last changed it. A
  * deleted entry stays as a tombstone ({@code deleted = 1}) so that a change arriving late
  * can never bring it back.
@@ -85,16 +88,60 @@ final class Schema {
     {"lists", "compacted", "INTEGER NOT NULL DEFAULT 0"},
   };
 
-  /** Creates what is missing and brings an older {@code file} to this shape, on {@code c}, in its transaction. */
-  static void create(Connection c, String file) throws SQLException {
+  /**
+   * The schema's versions, in order; the last is the one this code reads and writes. Add a
+   * step at the end for each change of the tables, never edit one that has shipped:
+   * <ol>
+   *   <li>The tables as issue 13 found them. A file of an earlier build has no version (0):
+   *       this step creates what it lacks and brings older shapes to this one, so a file of
+   *       today's shape passes through unchanged.
+   * </ol>
+   */
+  static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, "its tables checked, and brought to the first versioned shape where older", Schema::createVersion1));
+
+  /** The version of the schema this code reads and writes. */
+  static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+  /**
+   * Brings {@code file}, open on {@code c} (auto-commit off), to the last of {@code migrations}:
+   * each step it has not been through in its own transaction, committed with its version, and
+   * logged. Throws when the file is newer than the last step: the message names both versions.
+   */
+  static void migrate(Connection c, String file, List<Migration> migrations) throws SQLException {
+    int known = migrations.get(migrations.size() - 1).version();
     try (Statement s = c.createStatement()) {
-      boolean requestsById = exists(s, "SELECT 1 FROM pragma_table_info('requests') WHERE name = 'version' AND pk = 0");
-      if (requestsById) rekeyRequests(s, file);
-      for (String ddl : SCHEMA.split(";")) if (!ddl.isBlank()) s.execute(ddl);
-      for (String[] column : ADDED_COLUMNS) {
-        if (!exists(s, "SELECT 1 FROM pragma_table_info('" + column[0] + "') WHERE name = '" + column[1] + "'")) {
-          s.execute("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " " + column[2]);
+      int at = (int) number(s, "PRAGMA user_version");
+      if (at > known) {
+        c.rollback();
+        throw new SQLException("its schema is version " + at + ", newer than this build's " + known
+            + " (a newer release wrote it; run that release, or restore the backup taken before the upgrade)");
+      }
+      boolean fresh = number(s, "SELECT count(*) FROM sqlite_master") == 0; // created now: nothing migrated, nothing to say
+      for (Migration m : migrations) {
+        if (m.version() <= at) continue;
+        try {
+          m.step().run(s, file);
+          s.execute("PRAGMA user_version = " + m.version());
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback(); // the file stays at the version before, whole
+          throw new SQLException("its schema cannot be migrated from version " + at + " to " + m.version() + ": " + e.getMessage(), e);
         }
+        if (!fresh) log.info("Store file {}: schema migrated from version {} to {}: {}.", file, at, m.version(), m.what());
+        at = m.version();
+      }
+    }
+  }
+
+  /** Creates what is missing and brings a {@code file} of an earlier build to the shape of version 1. */
+  private static void createVersion1(Statement s, String file) throws SQLException {
+    boolean requestsById = exists(s, "SELECT 1 FROM pragma_table_info('requests') WHERE name = 'version' AND pk = 0");
+    if (requestsById) rekeyRequests(s, file);
+    for (String ddl : SCHEMA.split(";")) if (!ddl.isBlank()) s.execute(ddl);
+    for (String[] column : ADDED_COLUMNS) {
+      if (!exists(s, "SELECT 1 FROM pragma_table_info('" + column[0] + "') WHERE name = '" + column[1] + "'")) {
+        s.execute("ALTER TABLE " + column[0] + " ADD COLUMN " + column[1] + " " + column[2]);
       }
     }
   }

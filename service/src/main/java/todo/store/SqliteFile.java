@@ -60,7 +60,7 @@ final class SqliteFile implements AutoCloseable {
     }
     writer = open(synchronous);
     writer.setAutoCommit(false);
-    Schema.create(writer, file.toString());
+    Schema.migrate(writer, file.toString(), Schema.MIGRATIONS);
     replicaSet = ReplicaSetTable.read(writer);
     writer.commit();
     writer.setAutoCommit(true);

@@ -40,6 +40,9 @@ import todo.list.TodoList;
  */
 public final class Store {
 
+  /** The version of the schema this build reads and writes ({@code PRAGMA user_version}); an older file is migrated to it at open. */
+  public static final int SCHEMA_VERSION = Schema.VERSION;
+
   /** A {@link Stamped} change, a {@link Pulled} delta or a {@link Promise} on its way to the writer. */
   private record Write(Object update, CompletableFuture<Result> done) {}
 

@@ -80,6 +80,7 @@ class OldFileTest {
     }
     assertThat(pragma(file, "page_size")).isEqualTo(String.valueOf(Schema.PAGE_SIZE));
     assertThat(pragma(file, "journal_mode")).isEqualTo("wal");
+    assertThat(pragma(file, "user_version")).as("the schema's version").isEqualTo("1");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
          ResultSet r = c.createStatement().executeQuery("SELECT name FROM sqlite_master WHERE tbl_name = 'requests'")) {
       assertThat(r.next()).isTrue();

@@ -91,6 +91,7 @@ class MetricsTest {
     assertThat(build.value()).isEqualTo(1);
     assertThat(build.labels().get("version")).isEqualTo("0.1.0");
     assertThat(build.labels()).containsKey("commit");
+    assertThat(build.labels().get("protocol")).isEqualTo(String.valueOf(todo.node.Protocol.VERSION));
   }
 
   @Test
