@@ -146,11 +146,6 @@ final class Replication {
     batches.keepOnly(live);
   }
 
-  /** Replicas this node has a stream of changes open to (a count for tests). */
-  int changeStreams() {
-    return batches.streams();
-  }
-
   /**
    * Sends until the replica holds the change (or a delta carrying it), or the deadline passes.
    * Its answers GAP and DIVERGED are progress: what it lacks goes out at once. A refusal

@@ -91,7 +91,8 @@ public final class MemberStates {
     return unreachable.contains(m) ? "unreachable" : status(m.status());
   }
 
-  private static String status(MemberStatus s) {
+  /** How the page, the metrics and readiness name a member status. */
+  public static String status(MemberStatus s) {
     if (s == MemberStatus.joining()) return "joining";
     if (s == MemberStatus.up() || s == MemberStatus.weaklyUp()) return "up";
     if (s == MemberStatus.exiting()) return "exiting";

@@ -70,8 +70,4 @@ final class HttpMeters {
     access.info("{} {} {} {} ms {}", request.method().name(), request.getUri().path(), status,
         String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6), remote);
   }
-
-  boolean accessLog() {
-    return accessLog;
-  }
 }

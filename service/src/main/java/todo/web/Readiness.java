@@ -1,13 +1,13 @@
 package todo.web;
 
 import java.util.List;
-import java.util.Locale;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import todo.db.Database;
 import todo.db.ReplicaSet;
+import todo.node.MemberStates;
 import todo.node.Members;
 
 /**
@@ -36,7 +36,7 @@ final class Readiness {
     }
     Member me = Cluster.get(system).selfMember();
     if (!Members.isUp(me)) {
-      return "not ready: " + self + " is " + me.status().toString().toLowerCase(Locale.ROOT) + " in the cluster, not up yet";
+      return "not ready: " + self + " is " + MemberStates.status(me.status()) + " in the cluster, not up yet";
     }
     String store = database.storeProblem();
     if (store != null) return "not ready: " + store;
