@@ -1,8 +1,5 @@
 package todo.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -18,19 +15,14 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class OpenApi extends Routes {
 
-  static final String RESOURCE = "/openapi.yaml";
+  static final String RESOURCE = "openapi.yaml";
   /** application/yaml (RFC 9512); Pekko names no YAML media type of its own. */
   private static final ContentType YAML = MediaTypes.applicationWithOpenCharset("yaml").toContentType(HttpCharsets.UTF_8);
 
   private final HttpResponse description;
 
   OpenApi() {
-    try (InputStream in = OpenApi.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the jar");
-      description = HttpResponse.create().withStatus(StatusCodes.OK).withEntity(YAML, in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    description = HttpResponse.create().withStatus(StatusCodes.OK).withEntity(YAML, Responses.fromJar(RESOURCE));
   }
 
   Route route() {

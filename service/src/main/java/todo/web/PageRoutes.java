@@ -1,8 +1,5 @@
 package todo.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -69,7 +66,7 @@ final class PageRoutes extends Routes {
 
   /** The route answering GET of {@code page/<path>}, its answer made here once. */
   private Route file(String path, boolean page) {
-    byte[] bytes = read("page/" + path);
+    byte[] bytes = Responses.fromJar("page/" + path);
     String type = TYPES.get(path.substring(path.lastIndexOf('.') + 1));
     if (type == null) throw new IllegalStateException("no content type known for page/" + path);
     HttpResponse response = HttpResponse.create().withStatus(StatusCodes.OK)
@@ -78,15 +75,6 @@ final class PageRoutes extends Routes {
     Route answer = complete(response);
     Route conditional = conditional(EntityTag.create(digest(bytes), false), () -> answer);
     return get(() -> conditional);
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = PageRoutes.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) throw new IllegalStateException("the jar has no " + resource + " (a build without the page?)");
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource + " from the jar", e);
-    }
   }
 
   /** The file's tag: the first 16 bytes of its SHA-256, in hex. */

@@ -2,6 +2,9 @@ package todo.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -23,6 +26,16 @@ final class Responses {
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Responses() {}
+
+  /** The bytes of {@code resource} in the jar, read once at bind by the routes that serve files. */
+  static byte[] fromJar(String resource) {
+    try (InputStream in = Responses.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("the jar has no " + resource);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource + " from the jar", e);
+    }
+  }
 
   /** 405 with the reason, and the methods the route answers in {@code Allow} (as HTTP requires). */
   static HttpResponse notAllowed(String reason, HttpMethod... allowed) {

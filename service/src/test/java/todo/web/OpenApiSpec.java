@@ -61,7 +61,7 @@ final class OpenApiSpec {
   }
 
   static OpenApiSpec load() {
-    try (InputStream in = OpenApiSpec.class.getResourceAsStream(OpenApi.RESOURCE)) {
+    try (InputStream in = OpenApiSpec.class.getClassLoader().getResourceAsStream(OpenApi.RESOURCE)) {
       return new OpenApiSpec(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
