@@ -4,10 +4,10 @@ import java.time.Duration;
 
 /**
  * The process primitives, for {@code import static todo.beam.Dist.*}: {@code self()},
- * {@code send}, {@code receive}. In {@code todo shell} they are in scope bare, as in iex.
+ * {@code send}, {@code receive}, {@code spawn}. In {@code todo shell} they are in scope bare, as in iex.
  *
- * <p>A process is a thread with a mailbox: a task started by {@link Node#spawn} has its
- * own; any other thread (the shell's) acts as its node's main process. Messages between
+ * <p>A process is a thread with a mailbox: a task started by {@link #spawn} or
+ * {@link Node#spawn} has its own; any other thread (the shell's) acts as its node's main process. Messages between
  * nodes are copied (Java-serialized, see {@link Payload}); within a node the object itself
  * is delivered, so send values you no longer change.
  */
@@ -40,5 +40,14 @@ public final class Dist {
   /** The next message, or null when none came within {@code timeout} (the BEAM's {@code after}). */
   public static Object receive(Duration timeout) {
     return DistNode.current().receive(timeout);
+  }
+
+  /**
+   * Runs {@code task} in a new process of this node and returns its pid, as
+   * {@code Node.spawn(Node.self(), task)} does, without copying the task. The process ends
+   * when the task returns ({@link Down#NORMAL} to its monitors) or throws (the exception).
+   */
+  public static Pid spawn(Task task) {
+    return DistNode.current().tasks().spawnHere(task);
   }
 }

@@ -18,11 +18,13 @@ import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import todo.Stages;
 
 /**
  * The distribution primitives of one node: its {@link Processes}, the {@link Peers} it is
- * connected to, its {@link NodeAgent}, its {@link Tasks}, the proxy to the cluster's
+ * connected to, its {@link NodeAgent}, its {@link Tasks}, its processes' {@link Monitors}, the proxy to the cluster's
  * {@link GlobalRegistry} and its copy of the global names ({@link GlobalNames}).
  * {@code todo start} and {@code todo shell} start one per ActorSystem.
  *
@@ -31,6 +33,8 @@ import todo.Stages;
  * is the one piece of static state, as the BEAM has one node per VM.
  */
 public final class DistNode {
+
+  private static final Logger log = LoggerFactory.getLogger(DistNode.class);
 
   static final Duration ASK = Duration.ofSeconds(10);
 
@@ -49,6 +53,7 @@ public final class DistNode {
   private final ActorRef<GlobalRegistry.Command> global;
   private final GlobalNames globalNames;
   private final Tasks tasks = new Tasks(this);
+  private final Monitors monitors = new Monitors(this);
   /** The threads processes run on (one each, as long as it runs); idle ones end after a minute. */
   private final ExecutorService processThreads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, IDLE_PROCESS_THREAD);
@@ -134,6 +139,10 @@ public final class DistNode {
     return tasks;
   }
 
+  Monitors monitors() {
+    return monitors;
+  }
+
   /** The global registry; a clear error on a shell that has joined no cluster yet. */
   ActorRef<GlobalRegistry.Command> global() {
     if (!peers.isMember()) {
@@ -190,14 +199,14 @@ public final class DistNode {
 
   /** Waits, at most {@code timeout}, for the tasks this node spawned to end (so their output is printed). */
   public void awaitSpawnedTasks(Duration timeout) {
-    tasks.awaitSpawnedElsewhere(timeout);
+    tasks.awaitSpawned(timeout);
   }
 
   /**
    * Runs {@code body} on a thread of its own as the process {@code p} of this node, printing
-   * to {@code leader}'s console; when it returns or throws, the process ends. The thread is
-   * one of {@link #processThreads}: an idle one is reused, so a spawn or an rpc call does not
-   * start a thread each time.
+   * to {@code leader}'s console; when it returns or throws, the process ends, and its
+   * monitors are told why ({@link Down#reason}). The thread is one of {@link #processThreads}:
+   * an idle one is reused, so a spawn or an rpc call does not start a thread each time.
    */
   void runAsProcess(Processes.LocalProcess p, ActorRef<NodeAgent.Command> leader, String threadName, Runnable body, Runnable atEnd) {
     processThreads.execute(() -> {
@@ -205,12 +214,18 @@ public final class DistNode {
       t.setName(threadName);
       BOUND.set(new Binding(this, p));
       Console.lead(leader);
+      Object reason = Down.NORMAL;
       try {
         body.run();
+      } catch (Throwable e) {
+        reason = e;
+        log.warn("Process {} on {} crashed: {}", p.pid(), name, e.toString());
+        System.out.println("** process " + p.pid() + " on " + name + " crashed: " + e);
       } finally {
         Console.release();
         atEnd.run();
-        p.ref().tell(ProcessActor.Stop.INSTANCE);
+        monitors.holderEnded(p.pid());
+        p.ref().tell(new ProcessActor.Stop(reason));
         BOUND.remove();
         Thread.interrupted(); // the next process starts uninterrupted
         t.setName(IDLE_PROCESS_THREAD);

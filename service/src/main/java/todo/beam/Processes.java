@@ -98,6 +98,12 @@ final class Processes {
     }
   }
 
+  /** Takes the messages {@code which} picks out of the mailbox of {@code pid}, a process of this node. */
+  void flush(Pid pid, java.util.function.Predicate<Object> which) {
+    LocalProcess p = byRef.get(pid.ref());
+    if (p != null) p.mailbox().removeIf(which);
+  }
+
   // ---- local names (Process.register)
 
   void register(String label, Pid pid) {

@@ -5,21 +5,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Code that runs in a process of one node: tasks spawned here by any node ({@link Node#spawn}),
- * functions called here ({@link Rpc}), and the bookkeeping of the tasks this node spawned
- * elsewhere, whose output it prints. Code arrives as a {@link Payload}; a class this node
- * lacks is refused by name before anything runs.
+ * Code that runs in a process of one node: tasks spawned here by any node ({@link Node#spawn})
+ * or by this node's own processes ({@link Dist#spawn}), functions called here ({@link Rpc}),
+ * and the bookkeeping of the tasks this node spawned, whose output a shell's --eval waits
+ * for. Code from elsewhere arrives as a {@link Payload}; a class this node lacks is refused
+ * by name before anything runs.
  */
 final class Tasks {
 
-  private static final Logger log = LoggerFactory.getLogger(Tasks.class);
-
   private final DistNode node;
-  private final Set<Pid> spawnedElsewhere = ConcurrentHashMap.newKeySet();
+  private final Set<Pid> spawned = ConcurrentHashMap.newKeySet();
 
   Tasks(DistNode node) {
     this.node = node;
@@ -31,7 +28,7 @@ final class Tasks {
     Payload payload = Payloads.encode(task);
     NodeAgent.Spawned s = node.ask(agent, (ActorRef<NodeAgent.Spawned> r) -> new NodeAgent.Spawn(payload, node.agent(), r), DistNode.ASK);
     if (s.refusal() != null) throw new DistException("cannot spawn on " + target + ": " + s.refusal());
-    spawnedElsewhere.add(s.pid());
+    spawned.add(s.pid());
     return s.pid();
   }
 
@@ -44,16 +41,28 @@ final class Tasks {
       return new NodeAgent.Spawned(null, refusal(e));
     }
     if (!(task instanceof Runnable runnable)) return new NodeAgent.Spawned(null, "a task must be a todo.beam.Task");
+    return new NodeAgent.Spawned(start(runnable, leader), null);
+  }
+
+  /**
+   * {@link Dist#spawn}: runs {@code task} in a new process of this node, as a task spawned
+   * here from elsewhere runs, but not copied (a local message is not copied either).
+   */
+  Pid spawnHere(Task task) {
     Processes.LocalProcess p = node.processes().start("task");
-    node.runAsProcess(p, leader, "process " + p.pid(), () -> {
-      try {
-        runnable.run();
-      } catch (Throwable e) {
-        log.warn("Process {} on {} crashed: {}", p.pid(), node.name(), e.toString());
-        System.out.println("** process " + p.pid() + " on " + node.name() + " crashed: " + e);
-      }
-    }, () -> leader.tell(new NodeAgent.TaskEnded(p.pid())));
-    return new NodeAgent.Spawned(p.pid(), null);
+    spawned.add(p.pid()); // before it can end
+    run(p, task, node.agent());
+    return p.pid();
+  }
+
+  private Pid start(Runnable task, ActorRef<NodeAgent.Command> leader) {
+    Processes.LocalProcess p = node.processes().start("task");
+    run(p, task, leader);
+    return p.pid();
+  }
+
+  private void run(Processes.LocalProcess p, Runnable task, ActorRef<NodeAgent.Command> leader) {
+    node.runAsProcess(p, leader, "process " + p.pid(), task, () -> leader.tell(new NodeAgent.TaskEnded(p.pid())));
   }
 
   /** Calls a function another node (or this one) sent, in a process of its own, and answers its result. */
@@ -78,20 +87,20 @@ final class Tasks {
   }
 
   void taskEnded(Pid pid) {
-    synchronized (spawnedElsewhere) {
-      spawnedElsewhere.remove(pid);
-      spawnedElsewhere.notifyAll();
+    synchronized (spawned) {
+      spawned.remove(pid);
+      spawned.notifyAll();
     }
   }
 
-  void awaitSpawnedElsewhere(Duration timeout) {
+  void awaitSpawned(Duration timeout) {
     long giveUpAt = System.nanoTime() + timeout.toNanos();
-    synchronized (spawnedElsewhere) {
-      while (!spawnedElsewhere.isEmpty()) {
+    synchronized (spawned) {
+      while (!spawned.isEmpty()) {
         long left = TimeUnit.NANOSECONDS.toMillis(giveUpAt - System.nanoTime());
         if (left <= 0) return;
         try {
-          spawnedElsewhere.wait(left);
+          spawned.wait(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;

@@ -163,4 +163,80 @@ class DistTest {
     on(a, () -> Node.monitor("elsewhere@localhost"));
     assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new NodeDown("elsewhere@localhost"));
   }
+
+  // ---- spawn and monitors (their remote cases with real processes are in DistProcessIT)
+
+  @Test
+  void aLocalSpawnIsANewProcessOfThisNodeThatReceives() {
+    Pid me = on(a, Dist::self);
+    Pid task = on(a, () -> Dist.spawn(() -> Dist.send(me, List.of(Dist.self(), Dist.receive()))));
+    assertThat(task.node()).isEqualTo("da@localhost");
+    assertThat(task).isNotEqualTo(me);
+    on(a, () -> Dist.send(task, "hello"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(List.of(task, "hello"));
+  }
+
+  @Test
+  void aMonitoredProcessThatReturnsIsDownNormal() {
+    Pid task = on(a, () -> Dist.spawn(Dist::receive));
+    MonitorRef ref = on(a, () -> Process.monitor(task));
+    on(a, () -> Dist.send(task, "go"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new Down(ref, task, Down.NORMAL));
+  }
+
+  @Test
+  void aMonitoredProcessThatThrowsIsDownWithItsException() {
+    Pid task = on(a, () -> Dist.spawn(() -> {
+      throw new IllegalStateException("no disk: " + Dist.receive());
+    }));
+    MonitorRef ref = on(a, () -> Process.monitor(task));
+    on(a, () -> Dist.send(task, "full"));
+    Down down = (Down) on(a, () -> Dist.receive(Duration.ofSeconds(30)));
+    assertThat(down.ref()).isEqualTo(ref);
+    assertThat(down.reason()).isInstanceOf(IllegalStateException.class).hasToString("java.lang.IllegalStateException: no disk: full");
+  }
+
+  @Test
+  void aProcessThatNeverExistedOrHasEndedIsDownNoproc() {
+    Pid ended = on(a, () -> Dist.spawn(() -> {}));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !a.processes().isLocal(ended));
+    Pid never = new Pid("da@localhost", ended.ref().replaceAll("task-\\d+", "task-999999"));
+    for (Pid pid : List.of(ended, never)) {
+      MonitorRef ref = on(a, () -> Process.monitor(pid));
+      assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new Down(ref, pid, Down.NOPROC));
+    }
+  }
+
+  @Test
+  void aProcessOfAnotherNodeThatReturnsIsDownNormal() {
+    Pid task = on(a, () -> Node.spawn("db@localhost", Dist::receive));
+    MonitorRef ref = on(a, () -> Process.monitor(task));
+    on(a, () -> Dist.send(task, "go"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new Down(ref, task, Down.NORMAL));
+  }
+
+  @Test
+  void aProcessOfANodeThatIsNotConnectedIsDownNoconnectionAtOnce() {
+    Pid elsewhere = new Pid("elsewhere@localhost", "pekko://todo@127.0.0.1:1/system/task-1#1");
+    MonitorRef ref = on(a, () -> Process.monitor(elsewhere));
+    assertThat(on(a, () -> Dist.receive(Duration.ZERO))).isEqualTo(new Down(ref, elsewhere, Down.NOCONNECTION));
+  }
+
+  @Test
+  void afterDemonitorNoDownComesAndOneAlreadyQueuedIsFlushed() {
+    Pid task = on(a, () -> Dist.spawn(Dist::receive));
+    MonitorRef off = on(a, () -> Process.monitor(task));
+    MonitorRef on = on(a, () -> Process.monitor(task));
+    assertThat(on(a, () -> Process.demonitor(off))).isTrue();
+    on(a, () -> Dist.send(task, "go"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo(new Down(on, task, Down.NORMAL));
+
+    Pid other = on(a, () -> Dist.spawn(Dist::receive));
+    MonitorRef fired = on(a, () -> Process.monitor(other));
+    on(a, () -> Dist.send(other, "go"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !a.monitors().connected(fired)); // fired: its Down is queued
+    assertThat(on(a, () -> Process.demonitor(fired))).isFalse(); // it had fired: its Down is taken out
+    on(a, () -> Dist.send(on(a, Dist::self), "next"));
+    assertThat(on(a, () -> Dist.receive(Duration.ofSeconds(30)))).isEqualTo("next"); // and the first monitor's never came
+  }
 }
