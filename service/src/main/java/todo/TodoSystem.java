@@ -43,6 +43,9 @@ public final class TodoSystem {
   /** What runs while the node has one ActorSystem. */
   private record Incarnation(ActorSystem<Void> system, Database database, TodoCache cache, ServerBinding http) {}
 
+  /** The to-do node of this JVM, for the shell's {@code Todo} (as {@code DistNode}'s: one node per JVM, as the BEAM has). */
+  private static volatile TodoSystem ofThisJvm;
+
   private final NodeSettings settings;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,7 +69,16 @@ public final class TodoSystem {
     node.become(node.boot(settings));
     NodeMeters meters = NodeMeters.bind(node.metrics, node, BuildInfo.ofThisBuild());
     node.stopped.thenRun(meters::close);
+    ofThisJvm = node;
+    node.stopped.thenRun(() -> {
+      if (ofThisJvm == node) ofThisJvm = null;
+    });
     return node;
+  }
+
+  /** The to-do node running in this JVM (the latest started, until it stops), if any: a bare shell has none. */
+  public static java.util.Optional<TodoSystem> ofThisJvm() {
+    return java.util.Optional.ofNullable(ofThisJvm);
   }
 
   private Incarnation boot(NodeSettings s) {

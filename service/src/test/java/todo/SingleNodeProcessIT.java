@@ -72,6 +72,34 @@ class SingleNodeProcessIT {
   }
 
   @Test
+  void theChaptersShellStepsWorkInAShellWithDataAsOverHttp() throws Exception {
+    int port = TestNodes.freePort();
+    String entries = "http://127.0.0.1:" + port + "/entries?list=Bob&date=2023-12-19";
+    NodeProcess.Result r = NodeProcess.run(Duration.ofMinutes(2), "shell", "--sname", "shell1", "--http-port",
+        String.valueOf(port), "--db-folder", dir.toString(), "--eval", """
+            var bob = Todo.Cache.serverProcess("Bob")
+            var dentist = bob.addEntry(LocalDate.parse("2023-12-19"), "Dentist")
+            bob.entries(LocalDate.parse("2023-12-19"))
+            var http = java.net.http.HttpClient.newHttpClient()
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("%s")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+            bob.updateEntry(dentist.id(), "Dentist at 10")
+            Todo.Cache.serverProcess("Bob").deleteEntry(dentist.id())
+            bob.entries()
+            bob.deleteEntry(dentist.id())
+            """.formatted(entries));
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1); // the last line: a write to an entry that is gone
+    assertThat(r.output()).contains(
+        "bob ==> #TodoServer<Bob on shell1@",
+        "dentist ==> Entry[id=1, date=2023-12-19, title=Dentist, completed=false, order=1]",
+        "==> [Entry[id=1, date=2023-12-19, title=Dentist, completed=false, order=1]]",
+        "==> \"2023-12-19 Dentist\"", // the same entry, over HTTP
+        "==> Entry[id=1, date=2023-12-19, title=Dentist at 10, completed=false, order=1]",
+        "==> true",
+        "==> []",
+        "todo: list Bob has no entry 1");
+  }
+
+  @Test
   void sigtermLeavesGracefully() throws Exception {
     node = new NodeProcess("term1", dir, TestNodes.freePort()).start();
     node.post("/add_entry?list=bob&date=2018-12-19&title=Dentist");

@@ -1,7 +1,10 @@
 package todo.server;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -9,6 +12,7 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import todo.Stages;
 import todo.list.TodoList;
 
 /**
@@ -55,6 +59,28 @@ public final class TodoCache {
     ServedHere.Served here = servedHere.find(list);
     if (here == null) return serverProcess(list).ask(message::apply, timeout);
     return AskPattern.ask(here.server(), message::apply, timeout, scheduler);
+  }
+
+  /**
+   * {@link #ask}, sent again each time {@code attempt} passes without an answer, until
+   * {@code timeout}: a message can be lost on its way to a server that is moving (a hand-off
+   * drops what arrives at the old node; a dead node's mailbox is gone). Writes carry a request
+   * id, so a write sent again is answered once and applied once. Completes on {@code executor}
+   * (a Pekko dispatcher, see {@link Stages}): every callback of the ask runs there.
+   */
+  public <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message,
+                                                 Duration attempt, Duration timeout, Executor executor) {
+    return askUntilAnswered(list, message, attempt, System.nanoTime() + timeout.toNanos(), executor);
+  }
+
+  private <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message,
+                                                  Duration attempt, long giveUpAt, Executor executor) {
+    return Stages.on(executor, this.<R>ask(list, message, attempt)).handle((reply, failure) -> {
+      if (failure == null) return CompletableFuture.completedFuture(reply);
+      boolean noAnswer = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+      if (noAnswer && System.nanoTime() < giveUpAt) return askUntilAnswered(list, message, attempt, giveUpAt, executor);
+      return CompletableFuture.<R>failedFuture(failure);
+    }).thenCompose(Function.identity());
   }
 
   /** How many list servers run on this node now (loading ones included). */

@@ -21,7 +21,7 @@ import jdk.jshell.tool.JavaShellToolBuilder;
 
 /**
  * The JShell half of {@code todo shell}: JShell running in this JVM, the node's JVM, with
- * the distribution API in scope, either as JShell's own interactive tool (history, tab
+ * the distribution API and the to-do system ({@link Todo}) in scope, either as JShell's own interactive tool (history, tab
  * completion, /commands) or evaluating given snippets and exiting ({@code --eval}).
  */
 public final class Shell {
@@ -31,7 +31,11 @@ public final class Shell {
       "import todo.beam.*;",
       "import todo.beam.Process;", // beats java.lang.Process, which `import todo.beam.*` would leave ambiguous
       "import static todo.beam.Dist.*;",
-      "import java.time.Duration;");
+      "import java.time.Duration;",
+      "import java.time.LocalDate;",
+      "import todo.shell.Todo;", // the to-do system: Todo.Cache.serverProcess("Bob"), as the book's Todo.Cache.server_process
+      "import todo.list.Entry;",
+      "import todo.list.EntryPatch;");
 
   /** JShell's DEFAULT startup, which the interactive tool loads itself. */
   private static final List<String> DEFAULT_IMPORTS = List.of("java.io", "java.math", "java.net", "java.nio.file",

@@ -6,14 +6,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import todo.Stages;
 import todo.list.Entry;
 import todo.list.TodoList;
 import todo.server.TodoCache;
@@ -21,14 +19,12 @@ import todo.server.TodoServer;
 
 /**
  * How routes talk to a list's server: ask, then turn the reply (or the lack of one) into
- * an answer. The ask's stage is taken in through {@link Stages#on}, so the retry and the
+ * an answer. The ask's stage is taken in through {@link todo.Stages#on}, so the retry and the
  * answer run on Pekko's dispatcher: never on the JDK's default executor, which on 2 cores
  * starts a thread per task.
  *
- * <p>A message can be lost on its way to a server that is moving (a hand-off drops what
- * arrives at the old node; a dead node's mailbox is gone), so an ask that gets no answer
- * within {@code todo.ask-attempt} is sent again, until {@code todo.ask-timeout}. Writes
- * carry a request id, so a write sent again is answered once and applied once. The id is
+ * <p>An ask that gets no answer within {@code todo.ask-attempt} is sent again, until
+ * {@code todo.ask-timeout} ({@link TodoCache#askUntilAnswered}). A write's request id is
  * the client's own when it gave a key ({@link ClientKey}): then the client too can send a
  * write again, to this node or another.
  */
@@ -55,13 +51,13 @@ final class ListServers {
   }
 
   /**
-   * The ask's answer: {@code askUntilAnswered} completes on Pekko's dispatcher already (its
-   * stage is a plain future that {@link Stages#on} completes there), so the answer is made on
+   * The ask's answer: {@link TodoCache#askUntilAnswered} completes on Pekko's dispatcher already (its
+   * stage is a plain future that {@link todo.Stages#on} completes there), so the answer is made on
    * that thread, not handed to another one.
    */
   <R> CompletionStage<HttpResponse> ask(
       String list, Function<ActorRef<R>, TodoServer.Command> message, Function<R, HttpResponse> answer) {
-    return askUntilAnswered(list, message, System.nanoTime() + timeout.toNanos())
+    return cache.askUntilAnswered(list, message, attempt, timeout, executor)
         .handle((reply, failure) -> failure != null ? Responses.failure(failure, list) : answer.apply(reply));
   }
 
@@ -74,16 +70,6 @@ final class ListServers {
     TodoList here = cache.servedHere(list);
     if (here != null) return CompletableFuture.completedFuture(answer.apply(date == null ? here.entries() : here.entries(date)));
     return this.<TodoServer.Entries>ask(list, replyTo -> new TodoServer.GetEntries(date, replyTo), e -> answer.apply(e.entries()));
-  }
-
-  /** Completes on {@code executor}: every callback of the ask runs there, never on the JDK's default executor. */
-  private <R> CompletionStage<R> askUntilAnswered(String list, Function<ActorRef<R>, TodoServer.Command> message, long giveUpAt) {
-    return Stages.on(executor, cache.<R>ask(list, message, attempt)).handle((reply, failure) -> {
-      if (failure == null) return CompletableFuture.completedFuture(reply);
-      boolean noAnswer = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
-      if (noAnswer && System.nanoTime() < giveUpAt) return askUntilAnswered(list, message, giveUpAt);
-      return CompletableFuture.<R>failedFuture(failure);
-    }).thenCompose(Function.identity());
   }
 
   /**

@@ -149,6 +149,33 @@ class DistProcessIT {
   }
 
   @Test
+  void monitorsOfAnotherNodesProcessesSayWhyTheyWentDown() throws Exception {
+    NodeProcess.Result r = shell("--name", "m1@127.0.0.1", "--connect", "p1@127.0.0.1", "--eval", """
+        var ends = Node.spawn("p1@127.0.0.1", () -> receive())
+        Process.monitor(ends)
+        send(ends, "go")
+        "ended: " + receive(Duration.ofSeconds(60))
+        var crashes = Node.spawn("p1@127.0.0.1", () -> { throw new IllegalStateException("boom " + receive()); })
+        Process.monitor(crashes)
+        send(crashes, "now")
+        "crashed: " + receive(Duration.ofSeconds(60))
+        Process.monitor(ends)
+        "gone: " + receive(Duration.ofSeconds(60))
+        var never = new Pid("p1@127.0.0.1", ends.ref().replaceAll("task-\\\\d+", "task-999999"))
+        Process.monitor(never)
+        "never: " + receive(Duration.ofSeconds(60))
+        Todo.Cache.serverProcess("Bob")
+        """);
+    assertThat(line(r, "$4 ==> ")).as(r.output()).matches(".*\"ended: Down\\[ref=#Reference<m1@127.0.0.1.1>, pid=#Pid<p1@127.0.0.1.task-\\d+>, reason=normal]\"");
+    assertThat(line(r, "$8 ==> ")).as(r.output()).contains("crashed: Down[ref=#Reference<m1@127.0.0.1.2>", "reason=java.lang.IllegalStateException: boom now]");
+    assertThat(line(r, "$10 ==> ")).as(r.output()).contains("gone: Down[ref=#Reference<m1@127.0.0.1.3>", "reason=noproc]");
+    assertThat(line(r, "$13 ==> ")).as(r.output()).contains("never: Down[ref=#Reference<m1@127.0.0.1.4>, pid=#Pid<p1@127.0.0.1.task-999999>, reason=noproc]");
+    // and the to-do system needs a node with data: one line that says what to do
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+    assertThat(r.output()).contains("todo: m1@127.0.0.1 holds no to-do data: start the shell with --http-port PORT");
+  }
+
+  @Test
   void badFlagsExitTwo() throws Exception {
     NodeProcess.Result r = shell("--sname", "x", "--name", "y@127.0.0.1", "--eval", "1");
     assertThat(r.exitCode()).isEqualTo(2);
@@ -171,7 +198,7 @@ class DistProcessIT {
   }
 
   @Test
-  void aKilledNodeFreesItsNamesLeavesItsGroupsIsReportedDownAndIsABadNode() throws Exception {
+  void aKilledNodeFreesItsNamesLeavesItsGroupsIsReportedDownItsProcessesNoconnectionAndIsABadNode() throws Exception {
     // Each node spawns its own holder (through rpc, as :rpc.call(node, :erlang, :spawn, ...)),
     // so the holders belong to no shell and outlive this one.
     NodeProcess.Result r = shell("--name", "d6@127.0.0.1", "--connect", "p1@127.0.0.1", "--eval", """
@@ -183,6 +210,7 @@ class DistProcessIT {
     Pid victim = onT(() -> Global.whereisName("victim"));
     assertThat(victim.node()).isEqualTo("p2@127.0.0.1");
     onT(() -> Node.monitor("p2@127.0.0.1"));
+    MonitorRef victimMonitor = onT(() -> Process.monitor(victim));
 
     p2.kill(); // SIGKILL
 
@@ -194,7 +222,8 @@ class DistProcessIT {
         throw new IllegalStateException(e);
       }
     });
-    assertThat(onT(() -> Dist.receive(Duration.ofSeconds(60)))).isEqualTo(new NodeDown("p2@127.0.0.1"));
+    List<Object> told = List.of(onT(() -> Dist.receive(Duration.ofSeconds(60))), onT(() -> Dist.receive(Duration.ofSeconds(60))));
+    assertThat(told).containsExactlyInAnyOrder(new NodeDown("p2@127.0.0.1"), new Down(victimMonitor, victim, Down.NOCONNECTION));
     await().atMost(SHELL).until(() -> onT(() -> Global.whereisName("victim")) == null);
     await().atMost(SHELL).until(() -> onT(() -> Pg.getMembers("crew")).size() == 1);
     assertThat(onT(() -> Global.whereisName("worker")).node()).isEqualTo("p1@127.0.0.1");
