@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import todo.node.AdminCredential;
+import todo.node.BadSettings;
 
 /**
  * A request to an admin route of a running node's HTTP API, with the cluster's admin
@@ -22,6 +23,12 @@ final class AdminRequest {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private AdminRequest() {}
+
+  /** {@code --timeout SECONDS} as a duration; bad input unless positive. */
+  static Duration timeout(int seconds) {
+    if (seconds <= 0) throw new BadSettings("--timeout must be a positive number of seconds, not " + seconds);
+    return Duration.ofSeconds(seconds);
+  }
 
   /** {@code method} {@code pathAndQuery} on {@code node}, answered within {@code timeout}; any status but 401 is the caller's. */
   static <T> HttpResponse<T> send(RunningNode node, String cookie, String method, String pathAndQuery, Duration timeout,

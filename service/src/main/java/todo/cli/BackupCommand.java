@@ -44,14 +44,14 @@ final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(dir)) throw new BadSettings("DIR " + dir + " is not a folder: create it first");
-    if (timeout <= 0) throw new BadSettings("--timeout must be a positive number of seconds, not " + timeout);
+    Duration wait = AdminRequest.timeout(timeout);
     String secret = cookie.resolve();
     RunningNode running = RunningNode.find(node, "NODE@HOST");
     Instant began = Instant.now();
     Path target = dir.resolve(Backup.fileName(node, began));
     Path part = dir.resolve("." + target.getFileName() + ".part");
     try {
-      HttpResponse<Path> answer = AdminRequest.send(running, secret, "GET", "/api/admin/backup", Duration.ofSeconds(timeout),
+      HttpResponse<Path> answer = AdminRequest.send(running, secret, "GET", "/api/admin/backup", wait,
           HttpResponse.BodyHandlers.ofFile(part));
       if (answer.statusCode() != 200) {
         System.err.println("todo: " + node + " took no backup: " + Files.readString(part).strip());

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import todo.node.BadSettings;
 import todo.node.NodeName;
 
 /**
@@ -36,11 +35,11 @@ final class ForgetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (String node : dead) NodeName.fromFullName(node, "DEAD@HOST");
-    if (timeout <= 0) throw new BadSettings("--timeout must be a positive number of seconds, not " + timeout);
+    Duration wait = AdminRequest.timeout(timeout);
     String secret = cookie.resolve();
     RunningNode node = RunningNode.find(live, "--node");
     HttpResponse<String> answer = AdminRequest.send(node, secret, "POST", "/api/cluster/forget?node=" + String.join(",", dead),
-        Duration.ofSeconds(timeout), HttpResponse.BodyHandlers.ofString());
+        wait, HttpResponse.BodyHandlers.ofString());
     (answer.statusCode() == 200 ? System.out : System.err).println(
         answer.statusCode() == 200 ? answer.body() : "todo: " + answer.body());
     return answer.statusCode() == 200 ? 0 : ExitCodes.FAILED;
