@@ -20,6 +20,7 @@ import todo.db.Database;
 import todo.db.DatabaseSettings;
 import todo.store.Store;
 import todo.store.StoreException;
+import todo.node.AdminCredential;
 import todo.node.BadSettings;
 import todo.node.CannotStart;
 import todo.node.ClusterNode;
@@ -194,7 +195,8 @@ public final class TodoSystem {
 
   private ServerBinding bindHttp(ActorSystem<?> system, TodoCache cache, Database database, NodeSettings s) {
     try {
-      return WebServer.bind(system, cache, database, operatorControl(), metrics, s.node(), s.httpHost(), s.httpPort(), s.web())
+      return WebServer.bind(system, cache, database, operatorControl(), AdminCredential.expecting(s.cookie()), metrics, s.node(),
+              s.httpHost(), s.httpPort(), s.web())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw portTaken(s);

@@ -44,11 +44,18 @@ public final class NodeProcess implements AutoCloseable {
 
   /** As {@link #run}, with {@code typed} on its standard input (which then ends). */
   public static Result runTyping(String typed, Duration timeout, String... args) throws IOException, InterruptedException {
+    return runWith(Map.of(), typed, timeout, args);
+  }
+
+  /** As {@link #runTyping}, with {@code env} laid over the tests' cookie and port mapper. */
+  public static Result runWith(Map<String, String> env, String typed, Duration timeout, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PROJECT.resolve("todo").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true);
     builder.environment().put("TODO_COOKIE", "it-cookie");
     builder.environment().put("ERL_EPMD_PORT", String.valueOf(TestNodes.EPMD_PORT));
+    builder.environment().putAll(env);
     Process p;
     synchronized (LAUNCHER) {
       buildIfStale();

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import todo.list.Change;
 import todo.list.TodoList;
+import todo.store.Backup;
 import todo.store.Delta;
 import todo.store.Position;
 import todo.store.Stamped;
@@ -125,6 +126,16 @@ public final class Database {
   /** Where this node's copy of {@code list} stands. */
   public CompletionStage<Position> position(String list) {
     return store.position(list);
+  }
+
+  /** A backup of this node's file taken now, while it serves: see {@link Store#backup}; {@link #discard} it once sent. */
+  public CompletionStage<Backup> backup() {
+    return store.backup();
+  }
+
+  /** Removes a backup's copy once it has been sent. */
+  public void discard(Backup backup) {
+    store.discard(backup);
   }
 
   /** Writes waiting for this node's store to commit them. */

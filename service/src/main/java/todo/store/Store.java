@@ -99,6 +99,7 @@ public final class Store {
    */
   public static Store open(ActorSystem<?> system, String node, Path folder, StoreSettings settings, MeterRegistry metrics) {
     Path path = folder.resolve(node.split("@", 2)[0]).resolve("todo.db");
+    Backup.removeLeftovers(path.getParent());
     try {
       return new Store(system, node, new SqliteFile(path, settings.readConnections(), settings.synchronous()), settings, metrics);
     } catch (SQLException e) {
@@ -263,6 +264,19 @@ public final class Store {
    */
   public CompletionStage<List<String>> listNames(String after, int limit, String containing) {
     return read("the lists", () -> file.names(after, limit, containing));
+  }
+
+  /**
+   * A copy of this node's file taken now, while it serves ({@link Backup#take}): every change
+   * committed when it began. The caller sends it, then {@link #discard}s it.
+   */
+  public CompletionStage<Backup> backup() {
+    return read("the file for a backup", () -> Backup.take(file.file()));
+  }
+
+  /** Removes a backup's copy, on the database's threads. */
+  public void discard(Backup backup) {
+    blocking.execute(backup::delete);
   }
 
   private interface Query<T> {

@@ -32,6 +32,9 @@ public final class StoreReader implements AutoCloseable {
   /** A list's version and live entries, read at one moment. */
   public record StoredList(long version, List<StoredEntry> entries) {}
 
+  /** How many lists a file holds, and how many changes made them (each change advances its list's version by one). */
+  public record Contents(long lists, long changes) {}
+
   private final Connection connection;
 
   private StoreReader(Connection connection) {
@@ -54,6 +57,15 @@ public final class StoreReader implements AutoCloseable {
       try (ResultSet r = q.executeQuery()) {
         return r.next() ? r.getLong(1) : 0;
       }
+    }
+  }
+
+  /** How many lists the file holds and the changes they went through. */
+  public Contents contents() throws SQLException {
+    try (Statement s = connection.createStatement();
+         ResultSet r = s.executeQuery("SELECT count(*), coalesce(sum(version), 0) FROM lists")) {
+      r.next();
+      return new Contents(r.getLong(1), r.getLong(2));
     }
   }
 

@@ -28,7 +28,10 @@ final class ClusterRoutes extends Routes {
   private final ClusterControl control;
   private final MemberStates states;
 
-  ClusterRoutes(ActorSystem<?> system, String self, ClusterControl control) {
+  private final AdminGate gate;
+
+  ClusterRoutes(ActorSystem<?> system, String self, ClusterControl control, AdminGate gate) {
+    this.gate = gate;
     this.cluster = Cluster.get(system);
     this.self = self;
     this.control = control;
@@ -38,10 +41,13 @@ final class ClusterRoutes extends Routes {
   Route route() {
     // curl http://localhost:5454/api/cluster
     Route members = template("/api/cluster", answerNow(HttpMethods.GET, request -> Responses.json(StatusCodes.OK, describe())));
-    // curl -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
-    Route connect = template("/api/cluster/connect", answerNow(HttpMethods.POST, request -> connect(Input.query(request))));
-    // curl -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
-    Route forget = template("/api/cluster/forget", answer(HttpMethods.POST, request -> forget(Input.query(request))));
+    // The admin routes answer 401 without the cluster's admin credential (AdminGate); $TODO_ADMIN holds it here.
+    // curl -H "Authorization: Bearer $TODO_ADMIN" -d '' 'http://localhost:5454/api/cluster/connect?node=node2@host'
+    Route connected = gate.guard(handleSync(request -> connect(Input.query(request))));
+    Route connect = template("/api/cluster/connect", method(HttpMethods.POST, () -> connected));
+    // curl -H "Authorization: Bearer $TODO_ADMIN" -d '' 'http://localhost:5454/api/cluster/forget?node=node3@host'   (several: node=a@host,b@host)
+    Route forgotten = gate.guard(handle(request -> forget(Input.query(request))));
+    Route forget = template("/api/cluster/forget", method(HttpMethods.POST, () -> forgotten));
     return concat(
         path(PathMatchers.segment("api").slash("cluster"), () -> members),
         path(PathMatchers.segment("api").slash("cluster").slash("connect"), () -> connect),

@@ -19,12 +19,14 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import todo.node.AdminCredential;
 import todo.node.WebSettings;
 import todo.server.TodoCache;
 
 /**
- * Every node's HTTP front: the book's routes, the JSON API and the cluster routes, with
- * CORS on every answer and one-line reasons for every error.
+ * Every node's HTTP front: the book's routes, the JSON API, the cluster routes and the
+ * backup, with CORS on every answer and one-line reasons for every error. The routes that
+ * change the cluster or read all of it answer only with the admin credential ({@link AdminGate}).
  */
 public final class WebServer extends Routes {
 
@@ -36,6 +38,7 @@ public final class WebServer extends Routes {
   private final BookRoutes book;
   private final JsonRoutes json;
   private final ClusterRoutes cluster;
+  private final BackupRoutes backup;
   private final OpenApi openApi = new OpenApi();
   private final ListsRoutes lists;
   private final PageRoutes page;
@@ -44,13 +47,15 @@ public final class WebServer extends Routes {
   private final Readiness readiness;
 
   private WebServer(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                    PrometheusMeterRegistry metrics, String node, WebSettings settings) {
+                    AdminCredential admin, PrometheusMeterRegistry metrics, String node, WebSettings settings) {
     this.metrics = metrics;
     this.readiness = new Readiness(system, database, node);
     ListServers servers = new ListServers(cache, settings.askTimeout(), settings.askAttempt(), system.executionContext());
     this.book = new BookRoutes(servers);
     this.json = new JsonRoutes(servers, database, Materializer.matFromSystem(system));
-    this.cluster = new ClusterRoutes(system, node, control);
+    AdminGate gate = new AdminGate(admin);
+    this.cluster = new ClusterRoutes(system, node, control, gate);
+    this.backup = new BackupRoutes(database, node, gate, system.executionContext());
     this.lists = new ListsRoutes(database, system.executionContext());
     this.page = new PageRoutes();
   }
@@ -62,9 +67,9 @@ public final class WebServer extends Routes {
    * would not leave the node files of its own.
    */
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, TodoCache cache, todo.db.Database database, ClusterControl control,
-                                                   PrometheusMeterRegistry metrics, String node, String host, int port,
-                                                   WebSettings settings) {
-    WebServer web = new WebServer(system, cache, database, control, metrics, node, settings);
+                                                   AdminCredential admin, PrometheusMeterRegistry metrics, String node, String host,
+                                                   int port, WebSettings settings) {
+    WebServer web = new WebServer(system, cache, database, control, admin, metrics, node, settings);
     HttpMeters meters = new HttpMeters(metrics, settings.accessLog());
     HotRoutes hot = new HotRoutes(web.book, web.route().handler(system), meters, system.executionContext());
     Flow<HttpRequest, HttpResponse, NotUsed> routes = Flow.of(HttpRequest.class).mapAsync(1, hot);
@@ -112,6 +117,7 @@ public final class WebServer extends Routes {
         json.route(),
         lists.route(),
         cluster.route(),
+        backup.route(),
         openApi.route(),
         page.route(),
         path("metrics", () -> prometheus),

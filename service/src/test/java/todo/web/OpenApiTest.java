@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import todo.node.AdminCredential;
 
 /**
  * The OpenAPI description ({@code openapi.yaml}, served at {@code /api/openapi.yaml}) against
@@ -36,6 +37,9 @@ class OpenApiTest {
 
   private static final String SELF = "openapi@localhost";
   private static final String[] JSON = {"Content-Type", "application/json"};
+  /** The admin credential of the tests' nodes (their cookie is test-cookie). */
+  private static final String[] ADMIN = {"Authorization", AdminCredential.header("test-cookie")};
+  private static final String[] WRONG_ADMIN = {"Authorization", AdminCredential.header("not-the-cookie")};
 
   @RegisterExtension static final OneNode node = new OneNode("openapi");
 
@@ -101,12 +105,18 @@ class OpenApiTest {
       new Call("DELETE", "/api/lists/json/entries", null, 422, "Idempotency-Key", "done-1"),
       new Call("DELETE", "/api/lists/json/entries", null, 204),
       Call.get("/api/cluster", 200),
-      Call.post("/api/cluster/connect?node=" + SELF, 200),
-      Call.post("/api/cluster/connect?node=nonsense", 400),
-      Call.post("/api/cluster/connect?node=ghost@localhost", 409),
-      Call.post("/api/cluster/forget?node=ghost@localhost", 200),
-      Call.post("/api/cluster/forget?node=" + SELF, 409),
-      Call.post("/api/cluster/forget?node=nonsense", 400),
+      new Call("POST", "/api/cluster/connect?node=" + SELF, null, 200, ADMIN),
+      new Call("POST", "/api/cluster/connect?node=nonsense", null, 400, ADMIN),
+      new Call("POST", "/api/cluster/connect?node=ghost@localhost", null, 409, ADMIN),
+      Call.post("/api/cluster/connect?node=ghost@localhost", 401),
+      new Call("POST", "/api/cluster/connect?node=ghost@localhost", null, 401, WRONG_ADMIN),
+      new Call("POST", "/api/cluster/forget?node=ghost@localhost", null, 200, ADMIN),
+      new Call("POST", "/api/cluster/forget?node=" + SELF, null, 409, ADMIN),
+      new Call("POST", "/api/cluster/forget?node=nonsense", null, 400, ADMIN),
+      Call.post("/api/cluster/forget?node=ghost@localhost", 401),
+      new Call("POST", "/api/cluster/forget?node=ghost@localhost", null, 401, WRONG_ADMIN),
+      new Call("GET", "/api/admin/backup", null, 200, ADMIN),
+      Call.get("/api/admin/backup", 401),
       Call.get("/metrics", 200),
       Call.get("/health", 200),
       Call.get("/health/alive", 200),
