@@ -3,7 +3,6 @@ package todo.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import todo.control.ControlClient;
 import todo.control.NodeControl;
 
@@ -12,15 +11,12 @@ import todo.control.NodeControl;
     description = "The nodes a running node sees: itself first, then the others, one per line with its status.")
 final class NodesCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "NODE@HOST", description = "The node to ask.")
-  String node;
-
   @Mixin
-  CookieOption cookie;
+  ControlTarget target;
 
   @Override
   public Integer call() throws Exception {
-    try (ControlClient client = RunningNode.find(node, "NODE@HOST").control(cookie.resolve())) {
+    try (ControlClient client = target.connect()) {
       for (NodeControl.NodeStatus n : client.ask(NodeControl.ListNodes::new, PingCommand.ANSWER).nodes()) {
         System.out.println(n.node() + " " + n.status());
       }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import todo.control.ControlClient;
 import todo.control.NodeControl;
 
@@ -16,16 +15,12 @@ final class PingCommand implements Callable<Integer> {
 
   static final Duration ANSWER = Duration.ofSeconds(10);
 
-  @Parameters(paramLabel = "NODE@HOST", description = "The node.")
-  String node;
-
   @Mixin
-  CookieOption cookie;
+  ControlTarget target;
 
   @Override
   public Integer call() {
-    String key = cookie.resolve();
-    try (ControlClient client = RunningNode.find(node, "NODE@HOST").control(key)) {
+    try (ControlClient client = target.connect()) {
       client.ask(NodeControl.Ping::new, ANSWER);
       System.out.println("pong");
       return 0;

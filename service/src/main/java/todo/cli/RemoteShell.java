@@ -42,7 +42,7 @@ final class RemoteShell {
         System.out.print(out.text());
         incomplete = out.incomplete();
       }
-      System.out.print(client.ask(session, RemoteSession.End::new, SNIPPET).text());
+      System.out.print(client.endSession(session, SNIPPET).text());
       System.out.flush();
       return 0;
     }

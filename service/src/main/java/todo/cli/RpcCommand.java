@@ -22,17 +22,14 @@ import todo.control.NodeControl;
     description = "Evaluate Java snippets in a running node (JShell in its JVM) and print what jshell prints.")
 final class RpcCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "NODE@HOST", description = "The node.")
-  String node;
+  @Mixin
+  ControlTarget target;
 
   @Parameters(index = "1", paramLabel = "JAVA", description = "Java snippets, as at jshell's prompt (e.g. 'Node.list()').")
   String source;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
   int timeout;
-
-  @Mixin
-  CookieOption cookie;
 
   @Spec
   CommandSpec spec;
@@ -42,7 +39,7 @@ final class RpcCommand implements Callable<Integer> {
     if (source.isBlank()) throw new ParameterException(spec.commandLine(), "JAVA is empty: give the snippets to evaluate");
     if (timeout <= 0) throw new ParameterException(spec.commandLine(), "--timeout must be a positive number of seconds");
     NodeControl.Evaluated answer;
-    try (ControlClient client = RunningNode.find(node, "NODE@HOST").control(cookie.resolve())) {
+    try (ControlClient client = target.connect()) {
       answer = client.ask(r -> new NodeControl.Eval(source, r), Duration.ofSeconds(timeout));
     }
     System.out.print(answer.output());

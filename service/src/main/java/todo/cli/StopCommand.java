@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import todo.control.ControlClient;
 import todo.control.NodeControl;
 
@@ -19,31 +18,28 @@ final class StopCommand implements Callable<Integer> {
 
   static final Duration GONE = Duration.ofSeconds(60);
 
-  @Parameters(paramLabel = "NODE@HOST", description = "The node to stop.")
-  String node;
-
   @Mixin
-  CookieOption cookie;
+  ControlTarget target;
 
   @Override
   public Integer call() throws Exception {
-    try (ControlClient client = RunningNode.find(node, "NODE@HOST").control(cookie.resolve())) {
+    try (ControlClient client = target.connect()) {
       client.ask(NodeControl.Stop::new, PingCommand.ANSWER);
     }
     long giveUpAt = System.nanoTime() + GONE.toNanos();
     while (registered()) {
       if (System.nanoTime() > giveUpAt) {
-        throw new ExitCodes.Failed(node + " began to stop but is still registered after " + GONE.toSeconds() + " s");
+        throw new ExitCodes.Failed(target.node + " began to stop but is still registered after " + GONE.toSeconds() + " s");
       }
       Thread.sleep(200);
     }
-    System.out.println(node + " stopped");
+    System.out.println(target.node + " stopped");
     return 0;
   }
 
   private boolean registered() {
     try {
-      RunningNode.find(node, "NODE@HOST");
+      RunningNode.find(target.node, "NODE@HOST");
       return true;
     } catch (ExitCodes.Failed gone) { // not registered, or its port mapper went with it
       return false;

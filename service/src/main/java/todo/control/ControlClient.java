@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProviderSetup;
@@ -38,6 +39,10 @@ public final class ControlClient implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ClientTls tls;
   private final ActorRef<NodeControl.Command> control;
+  /** Completes when the remsh session this client opened ends under it (its node stopped or became unreachable). */
+  private final CompletableFuture<String> sessionLost = new CompletableFuture<>();
+  /** Set once this client ends its session: the session's end is then no loss. */
+  private volatile boolean ending;
 
   private ControlClient(String node, ActorSystem<Void> system, ClientTls tls, ActorRef<NodeControl.Command> control) {
     this.node = node;
@@ -75,8 +80,9 @@ public final class ControlClient implements AutoCloseable {
   public <Q, R> R ask(RecipientRef<Q> to, Function<ActorRef<R>, Q> request, Duration timeout) throws IOException {
     CompletableFuture<R> answer = AskPattern.<Q, R>ask(to, request::apply, timeout, system.scheduler()).toCompletableFuture();
     try {
-      CompletableFuture.anyOf(answer, tls.refused()).get();
+      CompletableFuture.anyOf(answer, tls.refused(), sessionLost).get();
       if (answer.isDone()) return answer.get();
+      if (sessionLost.isDone()) throw new IOException(sessionLost.get());
       throw new IOException(node + " refused the handshake: is the cookie the cluster's?");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TimeoutException) {
@@ -92,8 +98,22 @@ public final class ControlClient implements AutoCloseable {
   /** A session in the node that lives as long as this client ({@link RemoteSession}). */
   public ActorRef<RemoteSession.Command> openSession(Duration timeout) throws IOException {
     ActorRef<Void> watched = system.systemActorOf(Behaviors.empty(), "remsh", Props.empty());
-    NodeControl.SessionOpened opened = ask((ActorRef<NodeControl.SessionOpened> r) -> new NodeControl.OpenSession(watched, r), timeout);
-    return opened.session();
+    ActorRef<RemoteSession.Command> session =
+        ask((ActorRef<NodeControl.SessionOpened> r) -> new NodeControl.OpenSession(watched, r), timeout).session();
+    system.systemActorOf(Behaviors.<Void>setup(ctx -> {
+      ctx.watch(session);
+      return Behaviors.receiveSignal((c, signal) -> {
+        if (signal instanceof Terminated && !ending) sessionLost.complete(node + " ended the session: it stopped, or cannot be reached");
+        return Behaviors.same();
+      });
+    }), "remsh-watch", Props.empty());
+    return session;
+  }
+
+  /** Ends the session: what it has pending is evaluated, and its output returned. */
+  public RemoteSession.Output endSession(ActorRef<RemoteSession.Command> session, Duration timeout) throws IOException {
+    ending = true;
+    return ask(session, RemoteSession.End::new, timeout);
   }
 
   @Override
