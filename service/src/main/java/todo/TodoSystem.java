@@ -90,6 +90,7 @@ public final class TodoSystem {
       TodoCache cache = new TodoCache(system, s.serverExpiry());
       TodoServer.init(system, database, s.node(), cache);
       todo.beam.DistNode.start(system, s.node(), joins::connect); // the chapter's primitives (todo shell drives them)
+      todo.control.NodeControl.start(system, s.node()); // todo ping, stop, nodes, rpc, shell --remsh
       ServerBinding http = bindHttp(system, cache, database, s);
       http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {

@@ -38,6 +38,8 @@ class DistributionIT {
   private static Path elsewhere;
   private static Path path;
   private final List<Process> started = new ArrayList<>();
+  /** Commands that run at the same time (the common pool has one thread on two cores). */
+  private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newCachedThreadPool();
 
   @BeforeAll
   static void unpack() throws Exception {
@@ -61,7 +63,8 @@ class DistributionIT {
 
   @AfterEach
   void killNodes() throws InterruptedException {
-    for (Process p : started) {
+    commands.shutdownNow();
+    for (Process p : List.copyOf(started)) {
       p.destroyForcibly();
       p.waitFor(30, TimeUnit.SECONDS);
     }
@@ -144,6 +147,104 @@ class DistributionIT {
     }
   }
 
+  /**
+   * The node-control commands of the distribution, run from another folder as an operator
+   * would: two daemons, ping, nodes, rpc, a remsh session fed through a pipe, a wrong cookie
+   * refused by each command, stop, and a node killed with SIGKILL started again over its
+   * stale pid file. The commands that need no particular order run at the same time.
+   */
+  @Test
+  void nodeControlStartsPingsEvaluatesAndStopsNodes() throws Exception {
+    Map<String, String> env = Map.of("ERL_EPMD_PORT", String.valueOf(TestNodes.freePort()));
+    Map<String, String> wrongCookie = Map.of("ERL_EPMD_PORT", env.get("ERL_EPMD_PORT"), "TODO_COOKIE", "not-the-cookie");
+    String c1 = "c1@127.0.0.1";
+    String c2 = "c2@127.0.0.1";
+    Path pid1 = elsewhere.resolve("persist/c1/todo.pid");
+    Path pid2 = elsewhere.resolve("persist/c2/todo.pid");
+    String start1 = String.valueOf(TestNodes.freePort());
+    try {
+      Run daemon = run(link, env, "start", "--daemon", "--name", c1, "--http-port", start1);
+      assertThat(daemon.exitCode).as(daemon.output).isZero();
+      assertThat(daemon.output).isEqualTo(c1 + " is up: pid " + pidIn(pid1) + ", log " + elsewhere.resolve("persist/c1/todo.log") + "\n");
+      assertThat(run(link, env, "ping", c1)).isEqualTo(new Run(0, "pong\n"));
+      Run second = run(link, env, "start", "--daemon", "--name", c2, "--http-port", String.valueOf(TestNodes.freePort()),
+          "--connect", c1);
+      assertThat(second.exitCode).as(second.output).isZero();
+
+      var again = async(env, "", "start", "--daemon", "--name", c1, "--http-port", start1);
+      var nodes = async(env, "", "nodes", c1);
+      var rpc = async(env, "", "rpc", c1, "1 + 1\nNode.list()");
+      var throwing = async(env, "", "rpc", c2, "int zero = 0; 1 / zero");
+      var remsh = async(env, "int x = 20;\nint twice(int a) {\n  return 2 * a;\n}\nSystem.out.println(\"twice: \" + twice(x));\nx + 22\n",
+          "shell", "--remsh", c2);
+      List<java.util.concurrent.CompletableFuture<Run>> refused = new ArrayList<>();
+      for (List<String> args : List.of(List.of("ping", c1), List.of("nodes", c1), List.of("rpc", c1, "1"), List.of("stop", c1),
+          List.of("shell", "--remsh", c1))) {
+        refused.add(async(wrongCookie, "", args.toArray(String[]::new)));
+      }
+      assertThat(again.get()).isEqualTo(new Run(1, "todo: " + c1 + " is already running (pid " + pidIn(pid1) + ", " + pid1 + ")\n"));
+      assertThat(nodes.get()).isEqualTo(new Run(0, c1 + " up\n" + c2 + " up\n"));
+      assertThat(rpc.get()).isEqualTo(new Run(0, "$1 ==> 2\n$2 ==> [" + c2 + "]\n"));
+      assertThat(throwing.get()).isEqualTo(new Run(1, "zero ==> 0\n|  Exception java.lang.ArithmeticException: / by zero\n"
+          + "todo: / by zero\n"));
+      assertThat(remsh.get()).isEqualTo(new Run(0, "x ==> 20\ntwice: 40\n$1 ==> 42\n"));
+      assertThat(refused.get(0).get()).isEqualTo(new Run(1, "pang: " + c1 + " refused the handshake: is the cookie the cluster's?\n"));
+      for (var other : refused.subList(1, refused.size())) {
+        assertThat(other.get()).isEqualTo(new Run(1, "todo: " + c1 + " refused the handshake: is the cookie the cluster's?\n"));
+      }
+      assertThat(Files.readString(elsewhere.resolve("persist/c1/todo.log"))).contains("Refused a connection: its TLS handshake failed");
+
+      long node2 = pidIn(pid2);
+      assertThat(run(link, env, "stop", c2)).isEqualTo(new Run(0, c2 + " stopped\n"));
+      awaitGone(node2);
+      assertThat(pid2).doesNotExist();
+      Run pang = run(link, env, "ping", c2);
+      assertThat(pang.exitCode).isEqualTo(1);
+      assertThat(pang.output).startsWith("pang: " + c2 + " is not registered").hasLineCount(1);
+
+      long killed = pidIn(pid1);
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL: the pid file stays
+      awaitGone(killed);
+      Run gone = run(link, env, "ping", c1);
+      assertThat(gone.exitCode).isEqualTo(1);
+      assertThat(gone.output).startsWith("pang: ").hasLineCount(1);
+      Run restarted = run(link, env, "start", "--daemon", "--name", c1, "--http-port", start1);
+      assertThat(restarted.exitCode).as(restarted.output).isZero();
+      assertThat(pidIn(pid1)).isNotEqualTo(killed);
+      assertThat(run(link, env, "ping", c1)).isEqualTo(new Run(0, "pong\n"));
+      long node1 = pidIn(pid1);
+      assertThat(run(link, env, "stop", c1)).isEqualTo(new Run(0, c1 + " stopped\n"));
+      awaitGone(node1);
+      assertThat(pid1).doesNotExist();
+    } finally {
+      for (Path pidFile : List.of(pid1, pid2)) {
+        if (Files.exists(pidFile)) ProcessHandle.of(pidIn(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private java.util.concurrent.CompletableFuture<Run> async(Map<String, String> env, String input, String... args) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return runWithInput(link, env, input, args);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, commands);
+  }
+
+  private static long pidIn(Path pidFile) throws IOException {
+    return Long.parseLong(Files.readString(pidFile).strip());
+  }
+
+  private static void awaitGone(long pid) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()) {
+      assertThat(System.nanoTime()).as("pid %d still runs after 60 s", pid).isLessThan(giveUpAt);
+      Thread.sleep(100);
+    }
+  }
+
   private static boolean healthy(int port) throws InterruptedException {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(),
@@ -156,8 +257,17 @@ class DistributionIT {
   private record Run(int exitCode, String output) {}
 
   private Run run(Path launcher, Map<String, String> env, String... args) throws Exception {
+    return runWithInput(launcher, env, "", args);
+  }
+
+  private Run runWithInput(Path launcher, Map<String, String> env, String input, String... args) throws Exception {
     Process p = command(launcher, env, args).redirectErrorStream(true).start();
-    started.add(p);
+    synchronized (started) {
+      started.add(p);
+    }
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("todo %s did not end", String.join(" ", args)).isTrue();
     return new Run(p.exitValue(), output);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "A distributed, fault-tolerant to-do service.",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
-    subcommands = {StartCommand.class, ShellCommand.class, DemoCommand.class, ForgetCommand.class, BackupCommand.class, LaunchCommand.class, VersionCommand.class},
+    subcommands = {StartCommand.class, StopCommand.class, PingCommand.class, NodesCommand.class, RpcCommand.class,
+        ShellCommand.class, DemoCommand.class, ForgetCommand.class, BackupCommand.class, LaunchCommand.class, VersionCommand.class},
     footer = "%nThe fault campaign, todo faults, is a module of its own (docs/FAULTS.md).")
 public final class Main implements Runnable {
 

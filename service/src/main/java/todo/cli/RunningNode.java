@@ -3,6 +3,7 @@ package todo.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import todo.control.ControlClient;
 import todo.node.EpmdClient;
 import todo.node.NodeName;
 
@@ -34,5 +35,10 @@ record RunningNode(String node, String host, int distPort, String httpUrl) {
       throw new ExitCodes.Failed(node + " is not a todo-cluster node (no HTTP address in its registration)");
     }
     return new RunningNode(node, host, found.get().port(), url);
+  }
+
+  /** A client of this node's control point ({@code todo.control.NodeControl}), for holders of {@code cookie}. */
+  ControlClient control(String cookie) throws IOException {
+    return ControlClient.connect(node, host, distPort, cookie);
   }
 }

@@ -87,26 +87,68 @@ public final class Shell {
    * ({@code $1 ==> true}), and stops at the first snippet that fails to compile or throws.
    */
   public Outcome eval(String source, PrintStream out) {
-    if (warm == null) prepareEval();
-    try (JShell shell = warm.join()) {
-      SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-      String pending = "";
-      // As at jshell's prompt: a line ends a snippet when the snippet is complete there.
+    try (Session session = session()) {
       for (String line : (source + "\n").split("\n", -1)) {
-        pending += line + "\n";
-        while (!pending.isBlank()) {
-          SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
-          if (!info.completeness().isComplete()) break;
-          pending = info.remaining();
-          String failure = evalOne(shell, info.source(), out);
-          if (failure != null) return new Outcome(failure);
-        }
-      }
-      if (!pending.isBlank()) { // what never completed: JShell says what is wrong with it
-        String failure = evalOne(shell, pending, out);
+        String failure = session.line(line, out);
         if (failure != null) return new Outcome(failure);
       }
-      return new Outcome(null);
+      return new Outcome(session.rest(out));
+    }
+  }
+
+  /** A JShell of its own, fed line by line, that keeps its variables until closed (a --remsh session). */
+  public Session session() {
+    if (warm == null) prepareEval();
+    Session session = new Session(warm.join());
+    warm = null; // the next session gets a JShell of its own
+    return session;
+  }
+
+  /** One JShell, as at jshell's prompt: a line ends a snippet when the snippet is complete there. */
+  public static final class Session implements AutoCloseable {
+    private final JShell shell;
+    private String pending = "";
+
+    private Session(JShell shell) {
+      this.shell = shell;
+    }
+
+    /**
+     * Adds {@code line} and evaluates each snippet it completes, printing as jshell does; the
+     * message of the first that fails (the rest of the line is dropped), or null.
+     */
+    public String line(String line, PrintStream out) {
+      pending += line + "\n";
+      SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+      while (!pending.isBlank()) {
+        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+        if (!info.completeness().isComplete()) break;
+        pending = info.remaining();
+        String failure = evalOne(shell, info.source(), out);
+        if (failure != null) {
+          pending = "";
+          return failure;
+        }
+      }
+      return null;
+    }
+
+    /** Whether a snippet has begun and not ended yet. */
+    public boolean incomplete() {
+      return !pending.isBlank();
+    }
+
+    /** Evaluates what never completed, so that JShell says what is wrong with it; its failure, or null. */
+    public String rest(PrintStream out) {
+      if (pending.isBlank()) return null;
+      String snippet = pending;
+      pending = "";
+      return evalOne(shell, snippet, out);
+    }
+
+    @Override
+    public void close() {
+      shell.close();
     }
   }
 
