@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +75,8 @@ class DistributionIT {
   @Test
   void itHoldsTheLauncherTheJarTheSettingsTheReadmeAndTheLicence() throws IOException {
     assertThat(home.getFileName().toString()).startsWith("todo-cluster-");
-    for (String file : List.of("bin/todo", "lib/todo.jar", "conf/application.conf", "conf/logback.xml", "README", "LICENSE")) {
+    for (String file : List.of("bin/todo", "lib/todo.jar", "conf/application.conf", "conf/logback.xml", "conf/todo.service",
+        "README", "LICENSE")) {
       assertThat(home.resolve(file)).as(file).isRegularFile();
     }
     assertThat(Files.isExecutable(home.resolve("bin/todo"))).isTrue();
@@ -113,6 +116,36 @@ class DistributionIT {
     Run bad = run(link, Map.of("TODO_DIST_PORT_RANGE", "9100"), "start");
     assertThat(bad.exitCode).as(bad.output).isEqualTo(2);
     assertThat(bad.output).isEqualTo("todo: TODO_DIST_PORT_RANGE takes two ports, low-high (as 9100-9199), not '9100'\n");
+  }
+
+  /**
+   * conf/todo.service as systemd reads it: {@code systemd-analyze verify} finds nothing to say
+   * (a misspelt setting is only a warning to it, so any output fails), with ExecStart pointed
+   * at this unpacked bin/todo so that it checks the launcher is there and executable. Skipped,
+   * saying so, where systemd-analyze is not installed.
+   */
+  @Test
+  void theSystemdUnitVerifies() throws Exception {
+    Path unit = home.resolve("conf/todo.service");
+    String text = Files.readString(unit);
+    for (String line : List.of("Restart=on-failure", "KillSignal=SIGTERM", "TimeoutStopSec=60s", "SuccessExitStatus=143",
+        "User=todo", "EnvironmentFile=/etc/todo/todo.env", "StateDirectory=todo", "LimitNOFILE=65536")) {
+      assertThat(text).as("conf/todo.service").containsPattern("(?m)^" + Pattern.quote(line) + "$");
+    }
+    Path analyze;
+    try {
+      analyze = which("systemd-analyze");
+    } catch (IOException missing) {
+      Assumptions.abort("systemd-analyze is not installed (apt-get install systemd): cannot verify conf/todo.service");
+      return;
+    }
+    Path here = Files.createDirectories(dir.resolve("units")).resolve("todo.service");
+    Files.writeString(here, text.replace("ExecStart=/opt/todo-cluster/bin/todo ", "ExecStart=" + home.resolve("bin/todo") + " "));
+    Process verify = new ProcessBuilder(analyze.toString(), "verify", here.toString()).redirectErrorStream(true).start();
+    String said = new String(verify.getInputStream().readAllBytes());
+    assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(said).as("systemd-analyze verify said").isEmpty();
+    assertThat(verify.exitValue()).isZero();
   }
 
   /**

@@ -1,6 +1,5 @@
 package todo.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import todo.node.Cookie;
 
@@ -14,6 +13,6 @@ final class CookieOption {
   String cookie;
 
   String resolve() {
-    return Cookie.resolve(cookie, System.getenv(), Path.of(System.getProperty("user.home")));
+    return Cookie.resolve(cookie, System.getenv(), Cookie.home(System.getenv()));
   }
 }

@@ -43,14 +43,24 @@ public final class ClusterNode {
   public static ActorSystem<Void> start(NodeSettings s) {
     NodeLog.name(s.node());
     EpmdClient epmd = new EpmdClient(s.epmdPort());
-    List<Address> seeds = addressesOf(s.connect(), epmd); // fail before anything starts
+    // A node first in its own --connect list is its cluster's first seed node (Pekko's rule, and
+    // a StatefulSet's first pod): it joins any of the others that is up, or forms the cluster.
+    boolean founder = !s.connect().isEmpty() && s.connect().get(0).equals(s.node());
+    List<String> others = s.connect().stream().filter(n -> !n.equals(s.node())).toList();
+    List<Address> seeds = new ArrayList<>(addressesOf(others, epmd, !founder)); // fail before anything starts
     ActorSystem<Void> system = startMember(s, s.config(s.distPorts().firstFree(NodeName.host(s.node()))), epmd);
     try {
       Cluster cluster = Cluster.get(system);
+      if (founder) {
+        seeds.add(0, cluster.selfMember().address());
+        log.info("Node {} is first of its --connect list: it forms the cluster unless one of [{}] is up to join.",
+            s.node(), String.join(", ", others));
+      } else if (!seeds.isEmpty()) {
+        log.info("Node {} is joining the cluster of {}.", s.node(), String.join(", ", others));
+      }
       if (seeds.isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       } else {
-        log.info("Node {} is joining the cluster of {}.", s.node(), String.join(", ", s.connect()));
         cluster.manager().tell(new JoinSeedNodes(seeds));
       }
       awaitUp(system, s);
@@ -120,6 +130,14 @@ public final class ClusterNode {
   }
 
   static List<Address> addressesOf(List<String> nodes, EpmdClient epmd) {
+    return addressesOf(nodes, epmd, true);
+  }
+
+  /**
+   * The cluster addresses of those of {@code nodes} registered with their hosts' port mappers,
+   * with a warning for each of the others; when none is and {@code oneNeeded}, the node cannot start.
+   */
+  private static List<Address> addressesOf(List<String> nodes, EpmdClient epmd, boolean oneNeeded) {
     List<Address> addresses = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (String node : nodes) {
@@ -132,7 +150,7 @@ public final class ClusterNode {
         problems.add("no port mapper answers on " + host + ":" + epmd.port() + " (" + e.getMessage() + ")");
       }
     }
-    if (addresses.isEmpty() && !nodes.isEmpty()) throw new CannotStart("cannot connect: " + String.join("; ", problems));
+    if (oneNeeded && addresses.isEmpty() && !nodes.isEmpty()) throw new CannotStart("cannot connect: " + String.join("; ", problems));
     problems.forEach(p -> log.warn("Skipping a node to connect to: {}", p));
     return addresses;
   }

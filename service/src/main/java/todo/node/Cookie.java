@@ -40,6 +40,19 @@ public final class Cookie {
     }
   }
 
+  /**
+   * The folder of {@code ~/.todo.cookie}: Java's {@code user.home}, or {@code $HOME} where Java
+   * 17 has none and says {@code ?}, for a user id without an entry in /etc/passwd (a container
+   * run as an arbitrary user, systemd's DynamicUser). Later JDKs fall back to $HOME themselves.
+   */
+  public static Path home(Map<String, String> env) {
+    return home(System.getProperty("user.home"), env);
+  }
+
+  static Path home(String userHome, Map<String, String> env) {
+    return userHome.equals("?") && env.containsKey("HOME") ? Path.of(env.get("HOME")) : Path.of(userHome);
+  }
+
   private static void create(Path file) throws IOException {
     SecureRandom random = new SecureRandom();
     StringBuilder cookie = new StringBuilder();

@@ -68,7 +68,7 @@ public record NodeSettings(String node, String httpHost, int httpPort, Path dbFo
   }
 
   public static NodeSettings resolve(Flags flags, Map<String, String> env) {
-    return resolve(flags, env, Path.of(System.getProperty("user.home")));
+    return resolve(flags, env, Cookie.home(env));
   }
 
   static NodeSettings resolve(Flags flags, Map<String, String> env, Path home) {

@@ -29,6 +29,13 @@ class CookieTest {
     assertThat(Cookie.resolve(null, Map.of(), home)).isEqualTo(first);
   }
 
+  /** Java 17's user.home for a user id without an entry in /etc/passwd (a container's) is "?". */
+  @Test
+  void theHomeIsHomeWhereJavaKnowsNone() {
+    assertThat(Cookie.home("?", Map.of("HOME", "/var/lib/todo"))).isEqualTo(Path.of("/var/lib/todo"));
+    assertThat(Cookie.home("/home/todo", Map.of("HOME", "/var/lib/todo"))).isEqualTo(Path.of("/home/todo"));
+  }
+
   @Test
   void anEmptyCookieIsRefused() {
     assertThatThrownBy(() -> Cookie.resolve(" ", Map.of(), home)).isInstanceOf(BadSettings.class);
