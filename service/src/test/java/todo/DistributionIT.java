@@ -40,8 +40,8 @@ class DistributionIT {
   private static Path elsewhere;
   private static Path path;
   private final List<Process> started = new ArrayList<>();
-  /** Commands that run at the same time (the common pool has one thread on two cores). */
-  private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newCachedThreadPool();
+  /** Commands that run at the same time, three at once: more JVMs starting together only share two cores. */
+  private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors.newFixedThreadPool(3);
 
   @BeforeAll
   static void unpack() throws Exception {

@@ -60,12 +60,19 @@ public final class ControlClient implements AutoCloseable {
         // The node answers on a connection it opens to this process: at the address it reaches this host by.
         "pekko.remote.artery.canonical.hostname", self.substring(self.indexOf('@') + 1),
         "pekko.remote.artery.canonical.port", 0,
+        // Pekko's 3 s to bind a port is too short for a JVM just started on a loaded host.
+        "pekko.remote.artery.bind.bind-timeout", "30s",
         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off", // close() stops it, within a bound
         "pekko.loglevel", "OFF",
         "pekko.stdout-loglevel", "OFF")).withFallback(ConfigFactory.load());
     ClientTls tls = ClientTls.create(self, cookie, config.getConfig("todo"));
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "todo-control",
-        ActorSystemSetup.create(BootstrapSetup.create(config)).and(SSLEngineProviderSetup.create(sys -> tls)));
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), "todo-control",
+          ActorSystemSetup.create(BootstrapSetup.create(config)).and(SSLEngineProviderSetup.create(sys -> tls)));
+    } catch (RuntimeException e) {
+      throw new IOException("cannot start this command's side of the cluster transport: " + e.getMessage());
+    }
     ActorRef<NodeControl.Command> control = ActorRefResolver.get(system)
         .resolveActorRef("pekko://todo@" + host + ":" + distPort + "/system/" + NodeControl.NAME);
     return new ControlClient(node, system, tls, control);
