@@ -35,7 +35,7 @@ final class Monitors {
     org.apache.pekko.actor.typed.ActorRef<ProcessActor.Command> target = ActorRefResolver.get(node.system()).resolveActorRef(watched.ref());
     ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(node.system());
     watches.put(ref, new Watch(holder, watched, null));
-    ActorRef actor = classic.systemActorOf(MonitorActor.props(this, ref, Adapter.toClassic(target)), "monitor-" + ref.id());
+    ActorRef actor = classic.systemActorOf(MonitorActor.props(this, ref, watched, Adapter.toClassic(target)), "monitor-" + ref.id());
     watches.computeIfPresent(ref, (r, w) -> new Watch(w.holder(), w.watched(), actor));
     // From the calling thread: it reaches the process before anything this thread sends it next.
     target.tell(new ProcessActor.Monitor(Adapter.toTyped(actor)));
@@ -74,6 +74,19 @@ final class Monitors {
     watches.forEach((ref, w) -> {
       if (w.holder().equals(holder)) demonitor(ref, holder);
     });
+  }
+
+  String nodeName() {
+    return node.name();
+  }
+
+  /** The {@link NodeAgent} of {@code other}, a connected node; null when it is not connected. */
+  ActorRef agentOf(String other) {
+    try {
+      return Adapter.toClassic(node.peers().agentOf(other));
+    } catch (DistException notConnected) {
+      return null;
+    }
   }
 
   private boolean isConnected(String other) {

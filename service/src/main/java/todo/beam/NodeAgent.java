@@ -8,8 +8,9 @@ import todo.CborSerializable;
 /**
  * Every node's door for the primitives that act on it from elsewhere, at
  * {@code /system/dist-agent}: spawn a task here, call a function here, send to a process
- * registered here by name, join a process of here to a group, and print on this console
- * what tasks this node spawned elsewhere print.
+ * registered here by name, join a process of here to a group, confirm whether a process
+ * of here lives (for a {@link MonitorActor}), and print on this console what tasks this
+ * node spawned elsewhere print.
  */
 final class NodeAgent {
 
@@ -41,6 +42,9 @@ final class NodeAgent {
 
   record PgJoin(String group, Pid pid) implements Command {}
 
+  /** Is {@code process} a live process here? Then it is to report to {@code monitor}; if not, {@code noproc}. */
+  record Confirm(String process, ActorRef<ProcessActor.ToMonitor> monitor) implements Command {}
+
   record PgLeave(String group, Pid pid) implements Command {}
 
   static Behavior<Command> create(DistNode node) {
@@ -63,6 +67,12 @@ final class NodeAgent {
         })
         .onMessage(TaskEnded.class, m -> {
           node.tasks().taskEnded(m.pid());
+          return Behaviors.same();
+        })
+        .onMessage(Confirm.class, m -> {
+          node.processes().pidAt(m.process()).flatMap(node.processes()::localRef).ifPresentOrElse(
+              process -> process.tell(new ProcessActor.Monitor(m.monitor())),
+              () -> m.monitor().tell(new ProcessActor.Exited(Payloads.encode(Down.NOPROC))));
           return Behaviors.same();
         })
         .onMessage(PgJoin.class, m -> {
