@@ -113,6 +113,19 @@ final class CampaignNode {
     return !paused() && jvm.healthy();
   }
 
+  /** Whether it answers {@code /health/ready} with 200 within a second: a load balancer would send it requests. */
+  boolean ready() {
+    if (!alive() || paused()) return false;
+    try {
+      return get("/health/ready", Duration.ofSeconds(1)).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** The names this node lists in {@code /api/cluster} (itself and the members it sees), or null without an answer in 1 s. */
   java.util.Set<String> clusterView() {
     if (!alive() || paused()) return null;
