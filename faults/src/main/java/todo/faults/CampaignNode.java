@@ -115,15 +115,7 @@ final class CampaignNode {
 
   /** Whether it answers {@code /health/ready} with 200 within a second: a load balancer would send it requests. */
   boolean ready() {
-    if (!alive() || paused()) return false;
-    try {
-      return get("/health/ready", Duration.ofSeconds(1)).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return !paused() && jvm.ready();
   }
 
   /** The names this node lists in {@code /api/cluster} (itself and the members it sees), or null without an answer in 1 s. */
