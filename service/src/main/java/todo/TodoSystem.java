@@ -92,7 +92,8 @@ public final class TodoSystem {
       todo.beam.DistNode.start(system, s.node(), joins::connect); // the chapter's primitives (todo shell drives them)
       todo.control.NodeControl.start(system, s.node()); // todo ping, stop, nodes, rpc, shell --remsh
       ServerBinding http = bindHttp(system, cache, database, s);
-      http.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      // in flight as HTTP unbinds: each request gets its ask's answer or time-out, not pekko-http's bare 503
+      http.addToCoordinatedShutdown(s.web().askTimeout().plusSeconds(2), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-leaving", () -> {
         if (downed(system)) {
           log.warn("Node {} was downed by the cluster (unreachable from the majority, or on the minority side "
@@ -232,7 +233,7 @@ public final class TodoSystem {
     return now.http().localAddress().getPort();
   }
 
-  /** Leaves gracefully (CoordinatedShutdown: HTTP unbinds, shards hand over, the store closes). */
+  /** Leaves gracefully (CoordinatedShutdown: HTTP drains and unbinds, shards hand over, the store closes). */
   public void stop() {
     stopQuietly(now);
     stopped.complete(Done.getInstance());

@@ -65,11 +65,11 @@ public final class Campaign {
       say("todo faults: " + s.nodes() + " nodes, " + s.duration().toSeconds() + " s, " + s.clients() + " clients, "
           + s.lists() + " lists, seed " + s.seed() + ", faults " + faults + "; data and logs in " + folder);
       say("network: " + network.describe());
-      cluster = new CampaignNodes(s.nodes(), network, folder, s.nodeJavaOpts(), this::say);
+      cluster = new CampaignNodes(s.nodes(), todo.launch.ProductJar.path(), network, folder, s.nodeJavaOpts(), this::say);
       cluster.start();
 
       history = new History(System.nanoTime());
-      Clients clients = new Clients(cluster.nodes, history, s.lists(), s.seed(), s.requestTimeout());
+      Clients clients = new Clients(Balancer.anyNode(cluster.nodes), Clients.Mix.EDITS, history, s.lists(), s.seed(), s.requestTimeout());
       Nemesis nemesis = new Nemesis(cluster, network, faults, s.seed(), s.faultInterval().toMillis(), this::fault);
       say("running clients and nemesis for " + s.duration().toSeconds() + " s");
       clients.start(s.clients());

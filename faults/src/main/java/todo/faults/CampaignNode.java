@@ -113,6 +113,11 @@ final class CampaignNode {
     return !paused() && jvm.healthy();
   }
 
+  /** Whether it answers {@code /health/ready} with 200 within a second: a load balancer would send it requests. */
+  boolean ready() {
+    return !paused() && jvm.ready();
+  }
+
   /** The names this node lists in {@code /api/cluster} (itself and the members it sees), or null without an answer in 1 s. */
   java.util.Set<String> clusterView() {
     if (!alive() || paused()) return null;

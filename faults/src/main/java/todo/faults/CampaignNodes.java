@@ -30,9 +30,9 @@ final class CampaignNodes {
   private final Consumer<String> say;
   private final Path jarCopy;
 
-  CampaignNodes(int count, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
+  /** Nodes that run {@code jar} ({@link ProductJar#path}: the one this command runs from). */
+  CampaignNodes(int count, Path jar, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
     this.say = say;
-    Path jar = ProductJar.path();
     jarCopy = Files.copy(jar, folder.resolve(jar.getFileName()));
     List<String> java = ProductJar.javaCommand(jarCopy, ProductJar.flags(nodeJavaOpts));
     Map<String, String> env = Map.of(

@@ -30,6 +30,9 @@ import java.util.TreeSet;
  *   <li><b>divergent</b>: a list whose version or live rows differ between the nodes'
  *       stores.</li>
  * </ul>
+ * An add through the book's API ({@code POST /add_entry}) is answered {@code OK}, without
+ * the entry's id; it is never updated or deleted, and its title (unique too) is what finds
+ * it: it is lost from a copy whose list holds no row with that title. Reads are not checked.
  * Rows with a title no request wrote are reported as notes.
  */
 public final class Checker {
@@ -87,9 +90,10 @@ public final class Checker {
 
   public static Verdict check(List<Op> history, List<Copy> copies) {
     Map<Key, List<Op>> entries = entries(history);
+    List<Op> titledAdds = history.stream().filter(op -> op.kind() == Op.Kind.ADD && op.acknowledged() && op.id() < 0).toList();
     Map<String, Key> ownerOfTitle = new HashMap<>();
     for (Op op : history) {
-      if (op.kind() == Op.Kind.DELETE) continue;
+      if (op.kind() == Op.Kind.DELETE || !op.writes()) continue;
       Key k = op.kind() == Op.Kind.ADD && !op.acknowledged() ? null : new Key(op.list(), op.id());
       ownerOfTitle.put(op.title(), k);
     }
@@ -119,6 +123,12 @@ public final class Checker {
       entries.forEach((key, ops) -> {
         if (!behind.contains(key.list())) checkEntry(key, ops, rows.get(key), copy.source(), lost, resurrected);
       });
+      for (Op add : titledAdds) {
+        if (behind.contains(add.list()) || byTitle.getOrDefault(add.title(), List.of()).stream()
+            .anyMatch(k -> k.list().equals(add.list()))) continue;
+        merge(lost, add.list() + "/'" + add.title() + "'", new Anomaly("lost", add.list() + "/'" + add.title() + "'",
+            "acknowledged add (op " + add.seq() + ") missing in " + copy.source()));
+      }
       byTitle.forEach((title, keys) -> {
         if (keys.size() > 1) merge(duplicated, title, new Anomaly("duplicated", "'" + title + "'",
             "on " + keys.size() + " rows " + keys + " in " + copy.source()));
@@ -133,7 +143,7 @@ public final class Checker {
     Map<Key, List<Op>> entries = new LinkedHashMap<>();
     history.stream().sorted(java.util.Comparator.comparingLong(Op::seq)).forEach(op -> {
       if (op.kind() == Op.Kind.ADD) {
-        if (op.acknowledged()) entries.put(new Key(op.list(), op.id()), new ArrayList<>(List.of(op)));
+        if (op.acknowledged() && op.id() >= 0) entries.put(new Key(op.list(), op.id()), new ArrayList<>(List.of(op)));
       } else {
         List<Op> ops = entries.get(new Key(op.list(), op.id()));
         if (ops != null) ops.add(op);

@@ -15,9 +15,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The campaign's users: {@code clients} threads that add, update and delete entries of
- * lists {@code l0..l<lists-1>} through the JSON API of random nodes, one request at a
- * time each, recording every request in the {@link History}.
+ * The campaign's users: {@code clients} threads that send requests on lists
+ * {@code l0..l<lists-1>} through the nodes the {@link Balancer} picks, one request at a
+ * time each, recording every request in the {@link History}. The {@link Mix} says which.
  *
  * <p>So that the history can be checked: every title written is unique
  * ({@code c<client>-<n>}, updates {@code c<client>-<n>.u<k>}); a client only updates and
@@ -29,7 +29,19 @@ final class Clients {
   static final String DATE = "2018-12-19";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<CampaignNode> nodes;
+  /** Which requests the clients send. */
+  enum Mix {
+    /** The campaign's: adds, updates and deletes through the JSON API (half of them adds). */
+    EDITS,
+    /**
+     * The book's load mix (bench/load-mix.lua): {@code GET /entries} four times for each
+     * {@code POST /add_entry}, on a date of 30.
+     */
+    BOOK
+  }
+
+  private final Balancer balancer;
+  private final Mix mix;
   private final History history;
   private final int lists;
   private final long seed;
@@ -37,8 +49,9 @@ final class Clients {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
 
-  Clients(List<CampaignNode> nodes, History history, int lists, long seed, Duration timeout) {
-    this.nodes = nodes;
+  Clients(Balancer balancer, Mix mix, History history, int lists, long seed, Duration timeout) {
+    this.balancer = balancer;
+    this.mix = mix;
     this.history = history;
     this.lists = lists;
     this.seed = seed;
@@ -94,9 +107,12 @@ final class Clients {
 
     void run() {
       while (running.get()) {
-        CampaignNode node = nodes.get(random.nextInt(nodes.size()));
+        CampaignNode node = balancer.pick(random);
         double p = random.nextDouble();
-        if (mine.isEmpty() || p < 0.5) add(node);
+        if (mix == Mix.BOOK) {
+          if (p < 0.2) addEntry(node);
+          else readEntries(node);
+        } else if (mine.isEmpty() || p < 0.5) add(node);
         else if (p < 0.8) update(node, mine.get(random.nextInt(mine.size())));
         else delete(node, mine.remove(random.nextInt(mine.size())));
         try {
@@ -120,25 +136,65 @@ final class Clients {
           a = new Answer(Op.Outcome.UNKNOWN, a.status, a.body, "unreadable answer to an add: " + a.body);
         }
       }
-      record(a, Op.Kind.ADD, list, id, title, false, node);
+      record(a, Op.Kind.ADD, list, id, title, false);
+    }
+
+    /** The book's {@code POST /add_entry}: answered {@code OK}, with no id. */
+    private void addEntry(CampaignNode node) {
+      String list = list(random.nextInt(lists));
+      String title = "c" + client + "-" + (++added);
+      Answer a = send(node, "POST", "/add_entry?list=" + list + "&date=" + bookDate() + "&title=" + title, null);
+      record(a, Op.Kind.ADD, list, -1, title, false);
+    }
+
+    /** The book's {@code GET /entries} of a list on a date. */
+    private void readEntries(CampaignNode node) {
+      String list = list(random.nextInt(lists));
+      Answer a = send(node, "GET", "/entries?list=" + list + "&date=" + bookDate(), null);
+      record(a, Op.Kind.READ, list, -1, null, false);
+    }
+
+    private String bookDate() {
+      return String.format("2018-12-%02d", 1 + random.nextInt(30));
     }
 
     private void update(CampaignNode node, Mine e) {
       String title = e.title + ".u" + (++e.updates);
       boolean completed = random.nextBoolean();
       Answer a = send(node, "PATCH", "/api/lists/" + e.list + "/entries/" + e.id, Map.of("title", title, "completed", completed));
-      record(a, Op.Kind.UPDATE, e.list, e.id, title, completed, node);
+      record(a, Op.Kind.UPDATE, e.list, e.id, title, completed);
     }
 
     private void delete(CampaignNode node, Mine e) {
       Answer a = send(node, "DELETE", "/api/lists/" + e.list + "/entries/" + e.id, null);
-      record(a, Op.Kind.DELETE, e.list, e.id, null, false, node);
+      record(a, Op.Kind.DELETE, e.list, e.id, null, false);
     }
 
     private long sentAt;
+    private CampaignNode answeredBy;
 
+    /**
+     * Sends the request to {@code node}; if the node refuses the connection (the request
+     * never reached it), to the node the balancer names instead, if any, and says so in the
+     * answer's detail ({@code retried: ...}).
+     */
     private Answer send(CampaignNode node, String method, String path, Map<String, Object> body) {
       sentAt = history.nowMs();
+      List<String> refusals = new ArrayList<>();
+      while (true) {
+        answeredBy = node;
+        Answer a = sendTo(node, method, path, body);
+        CampaignNode next = a.refused ? balancer.instead(node, random) : null;
+        if (next == null || refusals.size() >= 3) {
+          return refusals.isEmpty() ? a : a.withDetail("retried: " + String.join(", ", refusals)
+              + (a.detail.isEmpty() ? "" : "; " + a.detail));
+        }
+        refusals.add(node.shortName() + " refused the connection");
+        node = next;
+      }
+    }
+
+    private Answer sendTo(CampaignNode node, String method, String path, Map<String, Object> body) {
       try {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
@@ -149,20 +205,30 @@ final class Clients {
         Op.Outcome outcome = s / 100 == 2 ? Op.Outcome.ACK : s == 503 || s / 100 == 4 ? Op.Outcome.REFUSED : Op.Outcome.UNKNOWN;
         return new Answer(outcome, s, r.body(), outcome == Op.Outcome.ACK ? "" : oneLine(r.body()));
       } catch (IOException e) {
-        return new Answer(Op.Outcome.UNKNOWN, -1, "", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
+        return new Answer(Op.Outcome.UNKNOWN, -1, "", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+            + oneLine(e.getMessage())), e instanceof java.net.ConnectException);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Answer(Op.Outcome.UNKNOWN, -1, "", "interrupted");
       }
     }
 
-    private void record(Answer a, Op.Kind kind, String list, long id, String title, boolean completed, CampaignNode node) {
-      history.add(new Op(history.nextSeq(), client, kind, list, id, title, completed, node.shortName(), sentAt,
+    private void record(Answer a, Op.Kind kind, String list, long id, String title, boolean completed) {
+      history.add(new Op(history.nextSeq(), client, kind, list, id, title, completed, answeredBy.shortName(), sentAt,
           history.nowMs(), a.outcome, a.status, a.detail));
     }
   }
 
-  private record Answer(Op.Outcome outcome, int status, String body, String detail) {}
+  /** {@code refused}: the node refused the connection, so the request never reached it. */
+  private record Answer(Op.Outcome outcome, int status, String body, String detail, boolean refused) {
+    Answer(Op.Outcome outcome, int status, String body, String detail) {
+      this(outcome, status, body, detail, false);
+    }
+
+    Answer withDetail(String detail) {
+      return new Answer(outcome, status, body, detail, refused);
+    }
+  }
 
   static String oneLine(String s) {
     String line = s.replace('\n', ' ').strip();

@@ -52,6 +52,21 @@ class CheckerTest {
   }
 
   @Test
+  void anAcknowledgedAddEntryOfTheBookIsFoundByItsTitleAndLostWithoutIt() {
+    op(Kind.ADD, -1, "c1-1", false, Outcome.ACK); // POST /add_entry: answered OK, no id
+    op(Kind.ADD, -1, "c1-2", false, Outcome.ACK);
+    op(Kind.ADD, -1, "c1-3", false, Outcome.REFUSED);
+    op(Kind.READ, -1, null, false, Outcome.ACK);
+    Verdict v = check(http("n1", row(7, "c1-1", false), row(8, "c1-2", false)), http("n2", row(7, "c1-1", false)));
+    assertThat(v.lost()).singleElement().satisfies(a -> assertThat(a.toString()).contains("c1-2", "via n2"));
+    assertThat(v.duplicated()).isEmpty();
+  }
+
+  private static Copy http(String node, Row... rows) {
+    return new Copy("HTTP via " + node, false, Map.of("l0", new ListCopy(-1, List.of(rows))));
+  }
+
+  @Test
   void aStoreBehindTheOthersIsDivergentNotLost() {
     op(Kind.ADD, 1, "c1-1", false, Outcome.ACK);
     op(Kind.ADD, 2, "c1-2", false, Outcome.ACK);

@@ -180,9 +180,18 @@ public final class NodeJvm {
 
   /** Whether it answers {@code /health} with 200 within a second. */
   public boolean healthy() {
+    return answers200("/health");
+  }
+
+  /** Whether it answers {@code /health/ready} with 200 within a second: a load balancer would send it requests. */
+  public boolean ready() {
+    return answers200("/health/ready");
+  }
+
+  private boolean answers200(String path) {
     if (!alive()) return false;
     try {
-      return get("/health", Duration.ofSeconds(1)).statusCode() == 200;
+      return get(path, Duration.ofSeconds(1)).statusCode() == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -11,8 +11,11 @@ import java.time.Duration;
  * @param askTimeout how long a request waits for a list's server before it is answered 503
  * @param askAttempt a request to a list's server that gets no answer in this time is sent again
  * @param accessLog one line per request to the logger {@code todo.access} ({@code todo.http.access-log}, {@code TODO_ACCESS_LOG})
+ * @param drainQuiet a stopping node unbinds HTTP once no request has come for this long ({@code todo.http-drain.quiet})
+ * @param drainMax ... or once it has drained this long ({@code todo.http-drain.max})
  */
-public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration askAttempt, boolean accessLog) {
+public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration askAttempt, boolean accessLog,
+                          Duration drainQuiet, Duration drainMax) {
 
   /** From the {@code todo} section of the configuration. */
   public static WebSettings from(Config todo) {
@@ -24,6 +27,6 @@ public record WebSettings(Duration headerTimeout, Duration askTimeout, Duration 
           + todo.getValue("http.access-log").unwrapped() + "'");
     }
     return new WebSettings(todo.getDuration("http-header-timeout"), todo.getDuration("ask-timeout"),
-        todo.getDuration("ask-attempt"), accessLog);
+        todo.getDuration("ask-attempt"), accessLog, todo.getDuration("http-drain.quiet"), todo.getDuration("http-drain.max"));
   }
 }

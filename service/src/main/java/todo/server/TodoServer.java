@@ -56,6 +56,8 @@ public final class TodoServer {
    * for the actor's life), a cost per list server on a node that serves many.
    */
   private static final Logger log = LoggerFactory.getLogger(TodoServer.class);
+  /** How many changes of the replica set a write is made again after before it is refused ({@link #makeAgain}). */
+  static final int SET_CHANGES_PER_WRITE = 3;
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TodoServer");
 
@@ -181,7 +183,7 @@ public final class TodoServer {
 
   private Behavior<Command> serving(ReplicatedList list) {
     return reads(list)
-        .onMessage(Write.class, w -> write(list, w, again -> makeAgain(w, again)))
+        .onMessage(Write.class, w -> write(list, w, again -> makeAgain(w, again, 1)))
         .build();
   }
 
@@ -240,9 +242,12 @@ public final class TodoServer {
   /**
    * The replica set changed before {@code w} was acknowledged and the list started again
    * under the new set: {@code w} is made there (or answered, if the new start found it made),
-   * once; a second change of the set refuses it.
+   * once per change, for {@link #SET_CHANGES_PER_WRITE} changes; one more refuses it. A
+   * change of the set is a vote among its nodes, and a store can meet the same vote twice
+   * (one refusal as it begins, one as it ends). With one change allowed, a rolling restart
+   * (each stop and each start is a change) answered such writes 503.
    */
-  private Behavior<Command> makeAgain(Write w, StartedAgain again) {
+  private Behavior<Command> makeAgain(Write w, StartedAgain again, int changes) {
     log.info("List {}: {}", name, again.reason());
     ReplicatedList fresh = again.fresh();
     answered.remember(fresh);
@@ -251,7 +256,8 @@ public final class TodoServer {
       w.replyTo().tell(new Refused(reason));
       return refuseWaitingWrites(reason, readOnly(fresh));
     }
-    return stash.unstashAll(write(fresh, w, twice -> onNotStored(w, twice.reason(), Optional.empty())));
+    return stash.unstashAll(write(fresh, w, next -> changes < SET_CHANGES_PER_WRITE ? makeAgain(w, next, changes + 1)
+        : onNotStored(w, next.reason(), Optional.empty())));
   }
 
   private Behavior<Command> onNotStored(Write w, String reason, Optional<ReplicatedList> readOnly) {

@@ -19,7 +19,8 @@ import todo.Stages;
  * would: the same checks first ({@link Input#acceptable}), the same errors
  * ({@link Responses#error}), the same CORS headers ({@link Cors#on}). Every other request goes
  * to the tree. Every answer, here or from the tree, is counted by {@link HttpMeters}: the hot
- * routes' timers are made here, once.
+ * routes' timers are made here, once. Every request but a health check is noted by the
+ * {@link Drain}, which closes connections after their answers while the node stops.
  */
 final class HotRoutes implements Function<HttpRequest, CompletionStage<HttpResponse>> {
 
@@ -37,16 +38,19 @@ final class HotRoutes implements Function<HttpRequest, CompletionStage<HttpRespo
   private final Hot addEntry;
   private final Function<HttpRequest, CompletionStage<HttpResponse>> tree;
   private final HttpMeters meters;
+  private final Drain drain;
   private final Executor executor;
 
   /** {@code executor}: where the tree's answers (Pekko's stages) are taken in to be counted. */
-  HotRoutes(BookRoutes book, Function<HttpRequest, CompletionStage<HttpResponse>> tree, HttpMeters meters, Executor executor) {
+  HotRoutes(BookRoutes book, Function<HttpRequest, CompletionStage<HttpResponse>> tree, HttpMeters meters, Drain drain,
+            Executor executor) {
     CompletableFuture<HttpResponse> healthy = CompletableFuture.completedFuture(HEALTHY);
     this.health = new Hot(request -> healthy, meters.route("/health").with(HttpMethods.GET, 200));
     this.entries = new Hot(book::entries, meters.route("/entries").with(HttpMethods.GET, 200, 400, 503));
     this.addEntry = new Hot(book::addEntry, meters.route("/add_entry").with(HttpMethods.POST, 200, 400, 503));
     this.tree = tree;
     this.meters = meters;
+    this.drain = drain;
     this.executor = executor;
   }
 
@@ -54,16 +58,19 @@ final class HotRoutes implements Function<HttpRequest, CompletionStage<HttpRespo
   public CompletionStage<HttpResponse> apply(HttpRequest request) throws Exception {
     long start = System.nanoTime();
     Hot hot = hot(request);
-    if (hot == null) return Stages.on(executor, tree.apply(request)).thenApply(r -> meters.servedByTree(request, r, start));
+    if (hot != health && (hot != null || !request.getUri().path().startsWith("/health"))) drain.arrived();
+    if (hot == null) {
+      return Stages.on(executor, tree.apply(request)).thenApply(r -> drain.answer(meters.servedByTree(request, r, start)));
+    }
     CompletionStage<HttpResponse> answer;
     try {
       Input.acceptable(request);
       answer = hot.handler().apply(request);
     } catch (Exception e) {
-      return CompletableFuture.completedFuture(meters.served(hot.timers(), request, Cors.on(Responses.error(e)), start));
+      return CompletableFuture.completedFuture(drain.answer(meters.served(hot.timers(), request, Cors.on(Responses.error(e)), start)));
     }
-    return answer.handle((response, failure) ->
-        meters.served(hot.timers(), request, Cors.on(failure == null ? response : Responses.error(failure)), start));
+    return answer.handle((response, failure) -> drain.answer(
+        meters.served(hot.timers(), request, Cors.on(failure == null ? response : Responses.error(failure)), start)));
   }
 
   /** The hot route {@code request} is for, or null. The path is compared decoded, as the tree's {@code path} matches it. */

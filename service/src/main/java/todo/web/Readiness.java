@@ -12,7 +12,7 @@ import todo.node.Members;
 
 /**
  * Whether this node should get clients' requests ({@code GET /health/ready}): it serves HTTP
- * (it is not stopping, which unbinds HTTP), it is an Up member of its cluster, its store
+ * (it is not stopping: a stopping node says so at once and serves on a while, {@link Drain}), it is an Up member of its cluster, its store
  * takes writes, and a majority of its replica set is reachable, so that its writes can be
  * acknowledged. Liveness is another matter ({@code /health/alive}): a node that is not ready
  * may well be alive, waiting for its peers.
@@ -32,7 +32,7 @@ final class Readiness {
   /** Null when the node is ready; otherwise why not, in one line. */
   String notReady() {
     if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
-      return "not ready: " + self + " is stopping (HTTP unbinds)";
+      return "not ready: " + self + " is stopping (HTTP drains, then unbinds)";
     }
     Member me = Cluster.get(system).selfMember();
     if (!Members.isUp(me)) {

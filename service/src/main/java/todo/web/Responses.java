@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import todo.store.StoreException;
 final class Responses {
 
   private static final Logger log = LoggerFactory.getLogger(Responses.class);
+  private static final RetryAfter RETRY_AFTER = RetryAfter.create(1L);
   static final ObjectMapper JSON = new ObjectMapper()
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -59,8 +61,9 @@ final class Responses {
     return text(StatusCodes.BAD_REQUEST, reason);
   }
 
+  /** A 503: the reason in one line, and {@code Retry-After: 1} (it may pass: a majority back, a server moved). */
   static HttpResponse unavailable(String reason) {
-    return text(StatusCodes.SERVICE_UNAVAILABLE, reason);
+    return text(StatusCodes.SERVICE_UNAVAILABLE, reason).addHeader(RETRY_AFTER);
   }
 
   /**

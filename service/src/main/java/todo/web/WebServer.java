@@ -61,7 +61,8 @@ public final class WebServer extends Routes {
   }
 
   /**
-   * Binds the routes on {@code host:port}; fails when the port is taken. Each connection must
+   * Binds the routes on {@code host:port}; fails when the port is taken. When the node stops,
+   * HTTP first drains ({@link Drain}); the caller adds the binding's unbind to the shutdown. Each connection must
    * send a request head within {@link WebSettings#headerTimeout} ({@link HeaderTimeout}), and the node
    * takes at most pekko.http.server.max-connections at once, fewer if the open-file limit
    * would not leave the node files of its own.
@@ -71,7 +72,9 @@ public final class WebServer extends Routes {
                                                    int port, WebSettings settings) {
     WebServer web = new WebServer(system, cache, database, control, admin, metrics, node, settings);
     HttpMeters meters = new HttpMeters(metrics, settings.accessLog());
-    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system), meters, system.executionContext());
+    Drain drain = new Drain();
+    drain.addToCoordinatedShutdown(system, node, settings.drainQuiet(), settings.drainMax());
+    HotRoutes hot = new HotRoutes(web.book, web.route().handler(system), meters, drain, system.executionContext());
     Flow<HttpRequest, HttpResponse, NotUsed> routes = Flow.of(HttpRequest.class).mapAsync(1, hot);
     return Http.get(system).newServerAt(host, port)
         .adaptSettings(s -> s.withMaxConnections(maxConnections(s.getMaxConnections()))
