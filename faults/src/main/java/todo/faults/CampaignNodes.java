@@ -29,13 +29,15 @@ final class CampaignNodes {
   final List<CampaignNode> nodes = new ArrayList<>();
   private final Consumer<String> say;
   private final Path jarCopy;
+  /** What every node's environment adds: the campaign's cookie and port mapper port (a command that talks to a node needs both). */
+  final Map<String, String> env;
 
   /** Nodes that run {@code jar} ({@link ProductJar#path}: the one this command runs from). */
   CampaignNodes(int count, Path jar, Network network, Path folder, String nodeJavaOpts, Consumer<String> say) throws IOException {
     this.say = say;
     jarCopy = Files.copy(jar, folder.resolve(jar.getFileName()));
     List<String> java = ProductJar.javaCommand(jarCopy, ProductJar.flags(nodeJavaOpts));
-    Map<String, String> env = Map.of(
+    env = Map.of(
         "TODO_COOKIE", "faults-" + Long.toHexString(new java.security.SecureRandom().nextLong()),
         "ERL_EPMD_PORT", String.valueOf(FreePort.pick()));
     for (int i = 1; i <= count; i++) {

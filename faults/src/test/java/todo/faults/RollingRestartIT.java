@@ -54,7 +54,7 @@ class RollingRestartIT {
         awaitMoreAcknowledged(history, 50);
         for (CampaignNode n : cluster.nodes) {
           long asked = history.nowMs();
-          int exit = stopGracefully(n);
+          int exit = stopGracefully(n, cluster.env);
           long exited = history.nowMs();
           cluster.restart(n, "rolling restart");
           awaitReady(n);
@@ -97,14 +97,20 @@ class RollingRestartIT {
   }
 
   /**
-   * Stops {@code node} gracefully and waits for its process to exit: SIGTERM, which runs the
-   * node's CoordinatedShutdown (HTTP drains, its lists' servers hand over, it leaves the
-   * replica set and the cluster), as {@code todo stop} does. Its exit code.
+   * Stops {@code node} as an operator does, with {@code todo stop NODE@HOST}: the node runs its
+   * CoordinatedShutdown (HTTP drains, its lists' servers hand over, it leaves the replica set
+   * and the cluster). The command must succeed and the process exit; its exit code.
    */
-  private static int stopGracefully(CampaignNode node) throws InterruptedException {
-    say("kill -TERM " + node);
-    node.terminate();
-    assertThat(node.awaitExit(Duration.ofSeconds(60))).as("%s exited within 60 s of SIGTERM", node).isTrue();
+  private static int stopGracefully(CampaignNode node, Map<String, String> env) throws Exception {
+    say("todo stop " + node.name);
+    ProcessBuilder stop = new ProcessBuilder(PROJECT.resolve("todo").toString(), "stop", node.name)
+        .redirectErrorStream(true);
+    stop.environment().putAll(env);
+    Process p = stop.start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("todo stop %s returned", node.name).isTrue();
+    assertThat(p.exitValue()).as("todo stop %s: %s", node.name, output).isZero();
+    assertThat(node.awaitExit(Duration.ofSeconds(60))).as("%s exited within 60 s of todo stop", node).isTrue();
     return node.exitCode();
   }
 
