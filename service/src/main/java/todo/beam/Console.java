@@ -4,23 +4,27 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The BEAM's group leader for System.out: what a task spawned from another node prints
- * goes to the console of the node that spawned it. System.out is replaced once per JVM by
- * a stream that sends a task thread's lines to its leader (that node's {@link NodeAgent})
- * and passes every other thread's output through unchanged.
+ * goes to the console of the node that spawned it, and what a snippet evaluated for a
+ * remote caller ({@code todo rpc}, {@code --remsh}) prints goes back in that caller's answer.
+ * System.out is replaced once per JVM by a stream that sends a task thread's lines to its
+ * leader (that node's {@link NodeAgent}), a caller's thread's bytes to the caller's buffer
+ * ({@link #into}), and passes every other thread's output through unchanged.
  */
-final class Console {
+public final class Console {
 
   private static final InheritableThreadLocal<ActorRef<NodeAgent.Command>> LEADER = new InheritableThreadLocal<>();
+  private static final InheritableThreadLocal<PrintStream> CALLER = new InheritableThreadLocal<>();
   private static final ThreadLocal<ByteArrayOutputStream> PENDING = ThreadLocal.withInitial(ByteArrayOutputStream::new);
   private static PrintStream original;
 
   private Console() {}
 
-  static synchronized void install() {
+  public static synchronized void install() {
     if (original != null) return;
     original = System.out;
     System.setOut(new PrintStream(new Router(), true, StandardCharsets.UTF_8));
@@ -29,6 +33,20 @@ final class Console {
   /** This thread (and the threads it starts) prints to {@code leader}'s console from now on. */
   static void lead(ActorRef<NodeAgent.Command> leader) {
     LEADER.set(leader);
+  }
+
+  /**
+   * Runs {@code work} with this thread's System.out (and that of the threads it starts,
+   * JShell's snippet thread among them) going to {@code to}.
+   */
+  public static <T> T into(PrintStream to, Supplier<T> work) {
+    CALLER.set(to);
+    try {
+      return work.get();
+    } finally {
+      System.out.flush();
+      CALLER.remove();
+    }
   }
 
   /** Sends what this thread printed and has not sent yet, and stops leading it. */
@@ -52,12 +70,19 @@ final class Console {
 
     @Override
     public void write(byte[] b, int off, int len) {
-      if (LEADER.get() == null) original.write(b, off, len);
+      PrintStream caller = CALLER.get();
+      if (caller != null) caller.write(b, off, len);
+      else if (LEADER.get() == null) original.write(b, off, len);
       else PENDING.get().write(b, off, len);
     }
 
     @Override
     public void flush() {
+      PrintStream caller = CALLER.get();
+      if (caller != null) {
+        caller.flush();
+        return;
+      }
       ActorRef<NodeAgent.Command> leader = LEADER.get();
       ByteArrayOutputStream pending = PENDING.get();
       if (leader == null) {

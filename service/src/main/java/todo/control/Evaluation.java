@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import todo.beam.Console;
 
 /**
  * One evaluation for a caller: what JShell printed for its snippets and what they printed
@@ -24,7 +25,7 @@ final class Evaluation {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     String failure;
     try {
-      failure = SnippetOutput.into(out, () -> evaluate.apply(out));
+      failure = Console.into(out, () -> evaluate.apply(out));
     } catch (RuntimeException e) { // JShell itself failed (not the snippet, which JShell reports)
       failure = "the node's JShell failed: " + e;
     }

@@ -19,6 +19,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import todo.CborSerializable;
+import todo.beam.Console;
 import todo.node.MemberStates;
 import todo.node.NodeRoles;
 import todo.shell.Shell;
@@ -85,7 +86,7 @@ public final class NodeControl {
 
   /** Starts the control point of node {@code node} on {@code system}. */
   public static void start(ActorSystem<?> system, String node) {
-    SnippetOutput.install();
+    Console.install();
     system.systemActorOf(Behaviors.<Command>setup(ctx -> new NodeControl(ctx, node).behavior()), NAME, Props.empty());
   }
 
